@@ -1,0 +1,235 @@
+"""The syntax tree: frozen nodes that cover every line of a Dockerfile."""
+
+from __future__ import annotations
+
+from bisect import bisect_right
+from dataclasses import dataclass, field
+
+from .span import Position, Span
+
+#: Instructions BuildKit knows, upper-cased.
+INSTRUCTIONS = (
+    "ADD", "ARG", "CMD", "COPY", "ENTRYPOINT", "ENV", "EXPOSE", "FROM", "HEALTHCHECK",
+    "LABEL", "MAINTAINER", "ONBUILD", "RUN", "SHELL", "STOPSIGNAL", "USER", "VOLUME", "WORKDIR",
+)
+
+
+@dataclass(frozen=True, slots=True)
+class Token:
+    """A piece of an instruction: its value and where it is written."""
+
+    value: str
+    span: Span
+
+
+@dataclass(frozen=True, slots=True)
+class LogicalLine:
+    """An instruction's text with continuations and comment lines removed, mapped to the source.
+
+    ``segments`` holds ``(offset, line, col)`` for each physical piece: logical offset
+    ``offset`` corresponds to source position ``(line, col)`` and runs on contiguously.
+    """
+
+    text: str
+    segments: tuple[tuple[int, int, int], ...]
+
+    def position(self, offset: int) -> Position:
+        """Map a logical offset to a source position."""
+        i = bisect_right(self.segments, (offset, 1 << 62, 0)) - 1
+        start, line, col = self.segments[max(i, 0)]
+        return Position(line, col + offset - start)
+
+    def span(self, start: int, end: int) -> Span:
+        """Map a logical ``[start, end)`` range to a source span."""
+        if end > start:
+            last = self.position(end - 1)
+            return Span(self.position(start), Position(last.line, last.col + 1))
+        pos = self.position(start)
+        return Span(pos, pos)
+
+
+@dataclass(frozen=True, slots=True)
+class Flag:
+    """A builder flag such as ``--from=build`` (``name`` is ``from``)."""
+
+    name: str
+    value: str | None
+    span: Span
+    name_span: Span
+    value_span: Span | None
+    word: str
+
+    def options(self) -> tuple[tuple[str, str | None, Span], ...]:
+        """Split a ``--mount=type=cache,target=/x`` value into ``(key, value, span)`` items."""
+        if self.value is None or self.value_span is None:
+            return ()
+        out: list[tuple[str, str | None, Span]] = []
+        line, col = self.value_span.start
+        single_line = self.value_span.start.line == self.value_span.end.line
+        offset = 0
+        for part in self.value.split(","):
+            key, sep, val = part.partition("=")
+            if single_line:
+                span = Span.of(line, col + offset, line, col + offset + len(part))
+            else:
+                span = self.value_span
+            out.append((key.strip().lower(), val if sep else None, span))
+            offset += len(part) + 1
+        return tuple(out)
+
+
+@dataclass(frozen=True, slots=True)
+class KeyValue:
+    """An ``ENV``/``LABEL``/``ARG`` entry; ``value`` keeps BuildKit's raw form (quotes included)."""
+
+    key: Token
+    value: Token | None
+    legacy: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class Heredoc:
+    """A here-document attached to RUN, COPY or ADD."""
+
+    name: str
+    chomp: bool
+    expand: bool
+    fd: int
+    marker: Span
+    content: str
+    body: Span
+    terminator: Span | None
+
+    @property
+    def text(self) -> str:
+        """The body as the build sees it (leading tabs stripped for ``<<-``)."""
+        if not self.chomp:
+            return self.content
+        return "".join(line.lstrip("\t") for line in self.content.splitlines(keepends=True))
+
+
+@dataclass(frozen=True, slots=True)
+class Instruction:
+    """One instruction, from its keyword to the end of its last continuation or heredoc line."""
+
+    keyword: Token
+    flags: tuple[Flag, ...]
+    args: Token
+    logical: LogicalLine
+    start_line: int
+    end_line: int
+    json: bool = False
+    exec_args: tuple[Token, ...] = ()
+    words: tuple[Token, ...] = ()
+    pairs: tuple[KeyValue, ...] = ()
+    heredocs: tuple[Heredoc, ...] = ()
+    sub: Instruction | None = None
+    comment_lines: tuple[int, ...] = ()
+    empty_continuation_lines: tuple[int, ...] = ()
+
+    @property
+    def name(self) -> str:
+        """The upper-cased keyword (``RUN``)."""
+        return self.keyword.value.upper()
+
+    @property
+    def known(self) -> bool:
+        """Tell whether BuildKit knows this instruction."""
+        return self.name in INSTRUCTIONS
+
+    @property
+    def span(self) -> Span:
+        """From the keyword to the end of the instruction's text."""
+        end = self.args.span.end if self.args.value else self.keyword.span.end
+        if self.flags and self.flags[-1].span.end > end:
+            end = self.flags[-1].span.end
+        if self.heredocs:
+            last = self.heredocs[-1]
+            end = max(end, (last.terminator or last.body).end)
+        return Span(self.keyword.span.start, end)
+
+    @property
+    def effective(self) -> Instruction:
+        """The instruction that takes effect: the inner one for ``ONBUILD``."""
+        return self.sub if self.sub is not None else self
+
+    def flag(self, name: str) -> Flag | None:
+        """The last flag called ``name``, as BuildKit lets the last one win."""
+        found = None
+        for flag in self.flags:
+            if flag.name == name:
+                found = flag
+        return found
+
+    def flags_named(self, name: str) -> tuple[Flag, ...]:
+        """Every flag called ``name`` (``--mount`` may repeat)."""
+        return tuple(f for f in self.flags if f.name == name)
+
+
+@dataclass(frozen=True, slots=True)
+class Comment:
+    """A comment line (``# ...``) outside any instruction."""
+
+    text: str
+    span: Span
+    start_line: int
+    end_line: int
+
+
+@dataclass(frozen=True, slots=True)
+class Directive:
+    """A parser directive (``# syntax=``, ``# escape=``, ``# check=``) honoured by BuildKit."""
+
+    name: str
+    value: str
+    name_span: Span
+    value_span: Span
+    start_line: int
+    end_line: int
+
+
+@dataclass(frozen=True, slots=True)
+class Blank:
+    """A line with nothing but whitespace."""
+
+    start_line: int
+    end_line: int
+
+
+Node = Instruction | Comment | Directive | Blank
+
+
+@dataclass(frozen=True, slots=True)
+class ParseError:
+    """A problem the parser found; ``code`` is the rule that reports it."""
+
+    code: str
+    message: str
+    span: Span
+
+
+@dataclass(frozen=True, slots=True)
+class Dockerfile:
+    """A parsed Dockerfile: every line belongs to exactly one node, in order."""
+
+    text: str
+    lines: tuple[str, ...]
+    nodes: tuple[Node, ...]
+    escape: str
+    errors: tuple[ParseError, ...]
+    directives: tuple[Directive, ...] = field(default=())
+
+    @property
+    def instructions(self) -> tuple[Instruction, ...]:
+        """The instructions, in order."""
+        return tuple(n for n in self.nodes if isinstance(n, Instruction))
+
+    def node_text(self, node: Node) -> str:
+        """The exact source text of a node, line endings included."""
+        return "".join(self.lines[node.start_line: node.end_line + 1])
+
+    def line_text(self, line: int) -> str:
+        """A line's text without its line ending."""
+        if 0 <= line < len(self.lines):
+            return self.lines[line].rstrip("\r\n")
+        return ""

@@ -1,0 +1,415 @@
+"""Text → lossless syntax tree, agreeing with BuildKit's parser; never raises."""
+
+from __future__ import annotations
+
+import json
+import re
+from dataclasses import replace
+from functools import lru_cache
+
+from .directives import match_directive
+from .nodes import (
+    Blank,
+    Comment,
+    Directive,
+    Dockerfile,
+    Flag,
+    Heredoc,
+    Instruction,
+    KeyValue,
+    LogicalLine,
+    Node,
+    ParseError,
+    Token,
+)
+from .span import Span
+from .words import (
+    SPACES,
+    extract_flags,
+    heredoc_marker,
+    lstrip_go,
+    parse_words,
+    shell_words,
+    split_whitespace,
+    strip_bounds,
+)
+
+_MAYBE_JSON = frozenset({"RUN", "CMD", "ENTRYPOINT", "SHELL"})
+_MAYBE_JSON_LIST = frozenset({"ADD", "COPY", "VOLUME"})
+_WHITESPACE_LIST = frozenset({"FROM", "EXPOSE"})
+_NAME_VALUE = frozenset({"ENV", "LABEL"})
+_HEREDOC_HOSTS = frozenset({"ADD", "COPY", "RUN"})
+_KEYWORD_END = re.compile(r"[\t\v\f\r ]")
+_JSON_STRING = re.compile(r'"(?:[^"\\]|\\.)*"', re.DOTALL)
+_INSTRUCTION_LINE = re.compile(
+    r"(?:ADD|ARG|CMD|COPY|ENTRYPOINT|ENV|EXPOSE|FROM|HEALTHCHECK|LABEL|MAINTAINER|ONBUILD|RUN"
+    r"|SHELL|STOPSIGNAL|USER|VOLUME|WORKDIR)(?:[ \t]|$)"
+)
+
+# A head is an instruction without its heredoc bodies plus its heredoc markers.
+_Marker = tuple[int, bool, str, bool, Span]
+_Head = tuple[Instruction, tuple[_Marker, ...], tuple[ParseError, ...]]
+
+
+def split_lines(text: str) -> tuple[str, ...]:
+    """Split on ``\\n`` only (as BuildKit does), keeping line endings."""
+    parts = text.split("\n")
+    lines = [p + "\n" for p in parts[:-1]]
+    if parts[-1]:
+        lines.append(parts[-1])
+    return tuple(lines)
+
+
+def parse(text: str) -> Dockerfile:
+    """Parse Dockerfile text into a lossless tree with positions; never raises."""
+    return _Parser(text).run()
+
+
+class _Parser:
+    """One pass over the lines; instruction heads are cached across calls."""
+
+    def __init__(self, text: str) -> None:
+        self.text = text
+        self.lines = split_lines(text)
+        self.escape = "\\"
+        self.nodes: list[Node] = []
+        self.errors: list[ParseError] = []
+        self.directives: list[Directive] = []
+
+    def run(self) -> Dockerfile:
+        """Walk every line and group them into nodes."""
+        lines = self.lines
+        n = len(lines)
+        i = self._directives()
+        while i < n:
+            content = lines[i].rstrip("\r\n")
+            stripped = lstrip_go(content)
+            if i == 0 and stripped.startswith("\ufeff"):
+                stripped = lstrip_go(stripped[1:])
+            if not stripped:
+                self.nodes.append(Blank(i, i))
+                i += 1
+            elif stripped[0] == "#":
+                col = len(content) - len(stripped)
+                self.nodes.append(Comment(stripped, Span.of(i, col, i, len(content)), i, i))
+                i += 1
+            else:
+                i = self._instruction(i)
+        if not any(isinstance(node, Instruction) for node in self.nodes):
+            last = max(n - 1, 0)
+            self.errors.append(ParseError(
+                "LW001", "the file has no instructions; a Dockerfile needs at least a FROM",
+                Span.of(last, 0, last, len(self.lines[last].rstrip("\r\n")) if n else 0)))
+        return Dockerfile(self.text, lines, tuple(self.nodes), self.escape,
+                          tuple(self.errors), tuple(self.directives))
+
+    def _directives(self) -> int:
+        """Read the directive block at the top; return the first line after it."""
+        seen: set[str] = set()
+        for i, raw in enumerate(self.lines):
+            content = raw.rstrip("\r\n")
+            stripped = lstrip_go(content.lstrip("\ufeff") if i == 0 else content)
+            found = match_directive(stripped)
+            if found is None:
+                return i
+            name, value, name_col, value_col, value_end = found
+            base = len(content) - len(stripped)
+            name_span = Span.of(i, base + name_col, i, base + name_col + len(name))
+            value_span = Span.of(i, base + value_col, i, base + value_end)
+            if name in seen:
+                self.errors.append(ParseError(
+                    "LW001", f"only one {name} parser directive can be used", name_span))
+            seen.add(name)
+            if name == "escape":
+                if value in ("\\", "`"):
+                    self.escape = value
+                else:
+                    self.errors.append(ParseError(
+                        "LW001", f"invalid escape token '{value}': use ` or \\", value_span))
+            directive = Directive(name, value, name_span, value_span, i, i)
+            self.directives.append(directive)
+            self.nodes.append(directive)
+        return len(self.lines)
+
+    def _instruction(self, start: int) -> int:
+        """Group one instruction's lines, parse it, and return the next line index."""
+        lines = self.lines
+        n = len(lines)
+        i = start
+        escape = self.escape
+        while True:
+            content = lines[i].rstrip("\r\n")
+            body = content if i > start else lstrip_go(content)
+            if i > start:
+                probe = lstrip_go(content)
+                if not probe or probe[0] == "#":
+                    i += 1
+                    if i >= n:
+                        break
+                    continue
+            trimmed = body.rstrip(" \t")
+            i += 1
+            continued = trimmed.endswith(escape) and (
+                len(trimmed) == 1 or trimmed[-2] != escape)
+            if not continued or i >= n:
+                break
+        head_text = "".join(lines[start:i])
+        inst, markers, errors = _head(head_text, start, escape)
+        self.errors.extend(errors)
+        if markers:
+            inst, i = self._heredocs(inst, markers, i)
+        self.nodes.append(inst)
+        return i
+
+    def _heredocs(self, inst: Instruction, markers: tuple[_Marker, ...],
+                  i: int) -> tuple[Instruction, int]:
+        """Read the heredoc bodies that follow an instruction's head."""
+        lines = self.lines
+        n = len(lines)
+        docs: list[Heredoc] = []
+        for fd, chomp, name, expand, marker in markers:
+            body_start = i
+            terminator: Span | None = None
+            while i < n:
+                candidate = lines[i].rstrip("\r\n")
+                if (candidate.lstrip("\t") if chomp else candidate) == name:
+                    terminator = Span.of(i, 0, i, len(candidate))
+                    break
+                if inst.known and _INSTRUCTION_LINE.match(candidate) and i > body_start and \
+                        not _terminated_later(lines, i, name, chomp):
+                    break
+                i += 1
+            content = "".join(lines[body_start:i])
+            end_line = max(i - 1, body_start)
+            body = Span.of(body_start, 0, end_line, len(lines[end_line].rstrip("\r\n"))) \
+                if i > body_start else Span.of(body_start, 0, body_start, 0)
+            if terminator is None:
+                self.errors.append(ParseError(
+                    "LW006", f"unterminated heredoc: no line '{name}' ends it", marker))
+            else:
+                i += 1
+            docs.append(Heredoc(name, chomp, expand, fd, marker, content, body, terminator))
+        end_line = max(i - 1, inst.end_line)
+        return replace(inst, heredocs=tuple(docs), end_line=end_line), i
+
+
+def _terminated_later(lines: tuple[str, ...], i: int, name: str, chomp: bool) -> bool:
+    """Tell whether a heredoc terminator appears at or after line ``i``."""
+    for line in lines[i:]:
+        candidate = line.rstrip("\r\n")
+        if (candidate.lstrip("\t") if chomp else candidate) == name:
+            return True
+    return False
+
+
+@lru_cache(maxsize=65536)
+def _head(head_text: str, start: int, escape: str) -> _Head:
+    """Parse an instruction's own lines (cached by text, position and escape)."""
+    logical, comments, empties, end = _logical(head_text, start, escape)
+    errors: list[ParseError] = []
+    inst = _build(logical, 0, len(logical.text), start, end, escape, errors)
+    inst = replace(inst, comment_lines=comments, empty_continuation_lines=empties)
+    markers: tuple[_Marker, ...] = ()
+    target = inst.sub if inst.sub is not None else inst
+    if target.name in _HEREDOC_HOSTS and not target.json and "<<" in logical.text:
+        markers = _markers(logical)
+    return inst, markers, tuple(errors)
+
+
+def _logical(head_text: str, start: int, escape: str) -> tuple[
+        LogicalLine, tuple[int, ...], tuple[int, ...], int]:
+    """Join continuation lines the way BuildKit does, remembering where each piece came from."""
+    pieces: list[str] = []
+    segments: list[tuple[int, int, int]] = []
+    comments: list[int] = []
+    empties: list[int] = []
+    offset = 0
+    raw_lines = head_text.split("\n")
+    if raw_lines and raw_lines[-1] == "" and len(raw_lines) > 1:
+        raw_lines.pop()
+    for k, raw in enumerate(raw_lines):
+        line = start + k
+        content = raw.rstrip("\r\n")
+        col = 0
+        if k == 0:
+            stripped = lstrip_go(content)
+            if line == 0 and stripped.startswith("\ufeff"):
+                stripped = lstrip_go(stripped[1:])
+            col = len(content) - len(stripped)
+            content = stripped
+        else:
+            probe = lstrip_go(content)
+            if not probe:
+                empties.append(line)
+                continue
+            if probe[0] == "#":
+                comments.append(line)
+                continue
+        trimmed = content.rstrip(" \t")
+        if trimmed.endswith(escape) and (len(trimmed) == 1 or trimmed[-2] != escape):
+            content = trimmed[:-1]
+        segments.append((offset, line, col))
+        pieces.append(content)
+        offset += len(content)
+    if not segments:
+        segments.append((0, start, 0))
+    return (LogicalLine("".join(pieces), tuple(segments)), tuple(comments), tuple(empties),
+            start + len(raw_lines) - 1)
+
+
+def _build(logical: LogicalLine, lo: int, hi: int, start: int, end: int, escape: str,
+           errors: list[ParseError]) -> Instruction:
+    """Parse ``logical.text[lo:hi]`` as one instruction (recursively for ONBUILD)."""
+    text = logical.text
+    lo, hi = strip_bounds(text, lo, hi)
+    m = _KEYWORD_END.search(text, lo, hi)
+    kw_end = m.start() if m else hi
+    keyword = Token(text[lo:kw_end], logical.span(lo, kw_end))
+    rest = kw_end
+    while rest < hi and text[rest] in "\t\v\f\r ":
+        rest += 1
+    raw_flags, args_start = extract_flags(text, rest, hi, escape)
+    flags = tuple(_flag(logical, word, a, b) for word, a, b in raw_flags)
+    a0, a1 = strip_bounds(text, args_start, hi)
+    args = Token(text[a0:a1], logical.span(a0, a1))
+    name = keyword.value.upper()
+    fields: dict[str, object] = {}
+    if name in _MAYBE_JSON or name in _MAYBE_JSON_LIST:
+        exec_args = _json_args(logical, a0, a1, keyword, errors)
+        if exec_args is not None:
+            fields.update(json=True, exec_args=exec_args)
+        elif name in _MAYBE_JSON_LIST and a1 > a0:
+            fields["words"] = _tokens(logical, split_whitespace(text, a0, a1))
+    elif name in _WHITESPACE_LIST:
+        if a1 > a0:
+            fields["words"] = _tokens(logical, split_whitespace(text, a0, a1))
+    elif name in _NAME_VALUE:
+        fields["pairs"] = _name_values(logical, a0, a1, name, escape, errors)
+    elif name == "ARG":
+        fields["pairs"] = tuple(_key_value(logical, w, a, b)
+                                for w, a, b in parse_words(text, a0, a1, escape))
+    elif name == "HEALTHCHECK":
+        fields.update(_healthcheck(logical, a0, a1, keyword, errors))
+    elif name == "ONBUILD" and a1 > a0:
+        fields["sub"] = _build(logical, a0, a1, start, end, escape, errors)
+    return Instruction(keyword, flags, args, logical, start, end, **fields)  # type: ignore[arg-type]
+
+
+def _tokens(logical: LogicalLine, words: list[tuple[str, int, int]]) -> tuple[Token, ...]:
+    """Turn word triples into tokens with source spans."""
+    return tuple(Token(w, logical.span(a, b)) for w, a, b in words)
+
+
+def _flag(logical: LogicalLine, word: str, a: int, b: int) -> Flag:
+    """Build a flag from its processed word and its raw extent."""
+    body = word[2:]
+    name, sep, value = body.partition("=")
+    raw = logical.text[a:b]
+    eq = raw.find("=")
+    if sep and eq >= 0:
+        name_span = logical.span(a + 2, a + eq)
+        value_span: Span | None = logical.span(a + eq + 1, b)
+    else:
+        name_span = logical.span(a + 2, b)
+        value_span = None
+    return Flag(name.lower(), value if sep else None, logical.span(a, b), name_span,
+                value_span, word)
+
+
+def _json_args(logical: LogicalLine, a0: int, a1: int, keyword: Token,
+               errors: list[ParseError]) -> tuple[Token, ...] | None:
+    """Parse exec form; ``None`` means "not JSON, use shell form" as BuildKit decides."""
+    text = logical.text[a0:a1]
+    if not text.startswith("["):
+        return None
+    try:
+        data = json.loads(text, parse_constant=_reject_constant)
+    except (ValueError, RecursionError):
+        return None
+    if not isinstance(data, list) or not all(isinstance(x, str) for x in data):
+        errors.append(ParseError(
+            "LW001", "when using JSON array syntax, arrays must be comprised of strings only",
+            logical.span(a0, a1)))
+        return ()
+    out = []
+    for m in _JSON_STRING.finditer(text):
+        value = json.loads(m.group(0))
+        out.append(Token(value, logical.span(a0 + m.start(), a0 + m.end())))
+    return tuple(out)
+
+
+def _reject_constant(name: str) -> float:
+    """Refuse ``NaN`` and ``Infinity``, which Go's JSON decoder does not accept."""
+    raise ValueError(name)
+
+
+def _name_values(logical: LogicalLine, a0: int, a1: int, name: str, escape: str,
+                 errors: list[ParseError]) -> tuple[KeyValue, ...]:
+    """Parse ``ENV``/``LABEL`` arguments in ``k=v`` or legacy ``k v`` form."""
+    text = logical.text
+    words = parse_words(text, a0, a1, escape)
+    if not words:
+        return ()
+    if "=" not in words[0][0]:
+        m = _KEYWORD_END.search(text, a0, a1)
+        if m is None:
+            errors.append(ParseError("LW001", f"{name} must have two arguments",
+                                     logical.span(a0, a1)))
+            return (KeyValue(Token(text[a0:a1], logical.span(a0, a1)), None, legacy=True),)
+        v0 = m.start()
+        while v0 < a1 and text[v0] in "\t\v\f\r ":
+            v0 += 1
+        key = Token(text[a0:m.start()], logical.span(a0, m.start()))
+        return (KeyValue(key, Token(text[v0:a1], logical.span(v0, a1)), legacy=True),)
+    pairs = []
+    for word, a, b in words:
+        if "=" not in word:
+            errors.append(ParseError(
+                "LW001", f"can't find = in '{word}'; {name} takes name=value pairs",
+                logical.span(a, b)))
+        pairs.append(_key_value(logical, word, a, b))
+    return tuple(pairs)
+
+
+def _key_value(logical: LogicalLine, word: str, a: int, b: int) -> KeyValue:
+    """Split one ``k=v`` word into a key token and a value token."""
+    key, sep, value = word.partition("=")
+    k_end = a + len(key)
+    key_tok = Token(key, logical.span(a, k_end))
+    if not sep:
+        return KeyValue(key_tok, None)
+    return KeyValue(key_tok, Token(value, logical.span(k_end + 1, b)))
+
+
+def _healthcheck(logical: LogicalLine, a0: int, a1: int, keyword: Token,
+                 errors: list[ParseError]) -> dict[str, object]:
+    """Parse ``HEALTHCHECK [flags] NONE|CMD ...``: the type word, then the command."""
+    text = logical.text
+    sep = a0
+    while sep < a1 and text[sep] not in SPACES:
+        sep += 1
+    if sep == a0:
+        return {}
+    fields: dict[str, object] = {"words": (Token(text[a0:sep], logical.span(a0, sep)),)}
+    c0, c1 = strip_bounds(text, sep, a1)
+    exec_args = _json_args(logical, c0, c1, keyword, errors)
+    if exec_args is not None:
+        fields.update(json=True, exec_args=exec_args)
+    return fields
+
+
+def _markers(logical: LogicalLine) -> tuple[_Marker, ...]:
+    """Find ``<<EOF`` words in an instruction line as BuildKit does."""
+    words = shell_words(logical.text)
+    if not words:
+        return ()
+    out = []
+    for word, a, b in words:
+        if "<<" not in word:
+            continue
+        found = heredoc_marker(word)
+        if found is not None:
+            fd, chomp, name, expand = found
+            out.append((fd, chomp, name, expand, logical.span(a, b)))
+    return tuple(out)
+

@@ -5,7 +5,8 @@ The oracle vendors BuildKit v0.12.5. Layerwise follows current BuildKit where th
 - JSON exec form followed by more text (``RUN ["a"] b``): v0.12.5 ignores the tail, current
   BuildKit reads the whole line as shell form;
 - ``<< EOF`` with a space after ``<<`` is a heredoc only in current BuildKit;
-- ``# check=`` is a parser directive only in current BuildKit.
+- ``# check=`` is a parser directive only in current BuildKit (it matters when repeated or
+  followed by ``# escape=``).
 """
 
 from __future__ import annotations
@@ -25,7 +26,8 @@ def known_divergence(text: str) -> str | None:
     """Say why the oracle's answer for ``text`` is not current BuildKit's, or ``None``."""
     if re.search(r"<<-?[ \t]+\S", text):
         return "space after <<"
-    if re.search(r"^[ \t]*#[ \t]*check[ \t]*=", text, re.I | re.M):
+    checks = re.findall(r"^[ \t]*#[ \t]*check[ \t]*=", text, re.I | re.M)
+    if len(checks) > 1 or checks and re.search(r"^[ \t]*#[ \t]*escape[ \t]*=", text, re.I | re.M):
         return "check directive"
     for line in text.splitlines():
         s = line.strip()
@@ -110,5 +112,5 @@ def _value(inst: Instruction) -> list[str]:
                 "WORKDIR"):
         return [inst.args.value] if inst.args.value else []
     if name == "ONBUILD":
-        return []
+        return [""] if inst.sub else []
     return [""]

@@ -1,0 +1,76 @@
+"""One analysis of one document version: the shared input of every rule and feature."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+from ..syntax.nodes import Dockerfile, Instruction
+from ..syntax.parser import parse
+from ..syntax.source import SourceProblem, decode
+from .context import BuildContext
+from .graph import StageGraph, build_graph
+from .scopes import Scope, global_scope, instruction_scopes
+from .stages import Stage, StageRef, build_stages, from_refs
+from .variables import Variable
+
+
+@dataclass(frozen=True, slots=True)
+class Analysis:
+    """Syntax plus meaning: stages, references, graph, variable scopes and build context."""
+
+    dockerfile: Dockerfile
+    path: Path | None
+    stages: tuple[Stage, ...]
+    refs: tuple[StageRef, ...]
+    graph: StageGraph
+    global_scope: Scope
+    scopes: tuple[Scope, ...]
+    stage_of: tuple[int, ...]
+    context: BuildContext | None
+    source_problems: tuple[SourceProblem, ...] = ()
+
+    @property
+    def instructions(self) -> tuple[Instruction, ...]:
+        """The instructions, in order."""
+        return self.dockerfile.instructions
+
+    def stage_named(self, name: str) -> Stage | None:
+        """The first stage with this (case-insensitive) name."""
+        lowered = name.lower()
+        return next((s for s in self.stages if s.name == lowered), None)
+
+    def variable(self, name: str, instruction: int) -> Variable | None:
+        """The definition of ``name`` visible at an instruction."""
+        return self.scopes[instruction].get(name)
+
+
+def analyze_bytes(data: bytes, path: Path | None = None, context: BuildContext | None = None,
+                  target: str | None = None) -> Analysis:
+    """Decode raw file contents (reporting encoding problems) and analyse them."""
+    decoded = decode(data)
+    return analyze(decoded.text, path, context, target, decoded.problems)
+
+
+def analyze(text: str, path: Path | None = None, context: BuildContext | None = None,
+            target: str | None = None,
+            source_problems: tuple[SourceProblem, ...] = ()) -> Analysis:
+    """Parse and model a Dockerfile; ``target`` names the stage that is built (default: last)."""
+    tree = parse(text)
+    instructions = tree.instructions
+    globals_ = global_scope(instructions, tree.escape)
+    stages, refs = build_stages(instructions, globals_, tree.escape)
+    scopes = instruction_scopes(instructions, stages, globals_, tree.escape)
+    refs.extend(from_refs(instructions, stages, scopes, tree.escape))
+    refs.sort(key=lambda r: (r.span.start, r.kind))
+    stage_of = [-1] * len(instructions)
+    for stage in stages:
+        for i in stage.instructions:
+            stage_of[i] = stage.index
+    target_index = None
+    if target:
+        chosen = next((s for s in stages if s.name == target.lower()), None)
+        target_index = chosen.index if chosen else None
+    graph = build_graph(stages, refs, target_index)
+    return Analysis(tree, path, stages, tuple(refs), graph, globals_, tuple(scopes),
+                    tuple(stage_of), context, source_problems)

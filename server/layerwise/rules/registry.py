@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
-from . import syntax
+from . import buildkit, stages, syntax
 from .base import Rule
 
-ALL_RULES: tuple[Rule, ...] = tuple(sorted(syntax.RULES, key=lambda r: r.id))
+ALL_RULES: tuple[Rule, ...] = tuple(sorted(
+    syntax.RULES + stages.RULES + buildkit.RULES, key=lambda r: r.id))
 _BY_KEY: dict[str, Rule] = {r.id.lower(): r for r in ALL_RULES} | {
     r.name: r for r in ALL_RULES}
 

@@ -8,6 +8,7 @@ from dataclasses import dataclass, field, replace
 from ..model.analysis import Analysis
 from .base import Finding, Rule, Severity
 from .registry import ALL_RULES
+from .suppression import Suppressions
 
 
 @dataclass(frozen=True, slots=True)
@@ -51,14 +52,19 @@ def _matches(rule: Rule, key: str) -> bool:
 
 def run_rules(analysis: Analysis, selection: RuleSelection | None = None,
               rules: Iterable[Rule] = ALL_RULES) -> list[Finding]:
-    """Every finding of the enabled rules, sorted by position."""
+    """Every finding of the enabled rules that no pragma suppresses, sorted by position."""
     selection = selection or RuleSelection()
+    suppressions = Suppressions(analysis.dockerfile)
     findings: list[Finding] = []
     for rule in rules:
         if not selection.enabled(rule):
             continue
         for finding in rule.check(analysis):
+            if suppressions.suppressed(finding):
+                continue
             severity = selection.severity(rule, finding.severity)
+            if suppressions.check.error and rule.id.startswith("LW4"):
+                severity = Severity.ERROR
             findings.append(finding if severity == finding.severity
                             else replace(finding, severity=severity))
     findings.sort(key=lambda f: (f.span.start, f.rule_id))

@@ -35,12 +35,21 @@ class LogicalLine:
 
     def position(self, offset: int) -> Position:
         """Map a logical offset to a source position."""
-        i = bisect_right(self.segments, (offset, 1 << 62, 0)) - 1
-        start, line, col = self.segments[max(i, 0)]
+        segments = self.segments
+        if len(segments) == 1:
+            start, line, col = segments[0]
+        else:
+            i = bisect_right(segments, (offset, 1 << 62, 0)) - 1
+            start, line, col = segments[max(i, 0)]
         return Position(line, col + offset - start)
 
     def span(self, start: int, end: int) -> Span:
         """Map a logical ``[start, end)`` range to a source span."""
+        segments = self.segments
+        if len(segments) == 1:
+            base, line, col = segments[0]
+            return Span(Position(line, col + start - base),
+                        Position(line, col + max(end, start) - base))
         if end > start:
             last = self.position(end - 1)
             return Span(self.position(start), Position(last.line, last.col + 1))
@@ -110,7 +119,10 @@ class Heredoc:
 
 @dataclass(frozen=True, slots=True)
 class Instruction:
-    """One instruction, from its keyword to the end of its last continuation or heredoc line."""
+    """One instruction, from its keyword to the end of its last continuation or heredoc line.
+
+    ``name`` is the upper-cased keyword (``RUN``).
+    """
 
     keyword: Token
     flags: tuple[Flag, ...]
@@ -118,6 +130,7 @@ class Instruction:
     logical: LogicalLine
     start_line: int
     end_line: int
+    name: str = ""
     json: bool = False
     exec_args: tuple[Token, ...] = ()
     words: tuple[Token, ...] = ()
@@ -126,11 +139,6 @@ class Instruction:
     sub: Instruction | None = None
     comment_lines: tuple[int, ...] = ()
     empty_continuation_lines: tuple[int, ...] = ()
-
-    @property
-    def name(self) -> str:
-        """The upper-cased keyword (``RUN``)."""
-        return self.keyword.value.upper()
 
     @property
     def known(self) -> bool:

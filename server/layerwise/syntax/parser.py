@@ -207,8 +207,8 @@ def _head(head_text: str, start: int, escape: str) -> _Head:
     """Parse an instruction's own lines (cached by text, position and escape)."""
     logical, comments, empties, end = _logical(head_text, start, escape)
     errors: list[ParseError] = []
-    inst = _build(logical, 0, len(logical.text), start, end, escape, errors)
-    inst = replace(inst, comment_lines=comments, empty_continuation_lines=empties)
+    inst = _build(logical, 0, len(logical.text), start, end, escape, errors,
+                  comment_lines=comments, empty_continuation_lines=empties)
     markers: tuple[_Marker, ...] = ()
     target = inst.sub if inst.sub is not None else inst
     if target.name in _HEREDOC_HOSTS and not target.json and "<<" in logical.text:
@@ -258,7 +258,7 @@ def _logical(head_text: str, start: int, escape: str) -> tuple[
 
 
 def _build(logical: LogicalLine, lo: int, hi: int, start: int, end: int, escape: str,
-           errors: list[ParseError]) -> Instruction:
+           errors: list[ParseError], **fields: object) -> Instruction:
     """Parse ``logical.text[lo:hi]`` as one instruction (recursively for ONBUILD)."""
     text = logical.text
     lo, hi = strip_bounds(text, lo, hi)
@@ -273,7 +273,6 @@ def _build(logical: LogicalLine, lo: int, hi: int, start: int, end: int, escape:
     a0, a1 = strip_bounds(text, args_start, hi)
     args = Token(text[a0:a1], logical.span(a0, a1))
     name = keyword.value.upper()
-    fields: dict[str, object] = {}
     if name in _MAYBE_JSON or name in _MAYBE_JSON_LIST:
         exec_args = _json_args(logical, a0, a1, keyword, errors)
         if exec_args is not None:
@@ -292,7 +291,8 @@ def _build(logical: LogicalLine, lo: int, hi: int, start: int, end: int, escape:
         fields.update(_healthcheck(logical, a0, a1, keyword, errors))
     elif name == "ONBUILD" and a1 > a0:
         fields["sub"] = _build(logical, a0, a1, start, end, escape, errors)
-    return Instruction(keyword, flags, args, logical, start, end, **fields)  # type: ignore[arg-type]
+    return Instruction(keyword, flags, args, logical, start, end, name,
+                       **fields)  # type: ignore[arg-type]
 
 
 def _tokens(logical: LogicalLine, words: list[tuple[str, int, int]]) -> tuple[Token, ...]:

@@ -10,6 +10,7 @@ from ..syntax.parser import parse
 from ..syntax.source import SourceProblem, decode
 from .context import BuildContext
 from .graph import StageGraph, build_graph
+from .layers import Layer, build_layers
 from .scopes import Scope, global_scope, instruction_scopes
 from .stages import Stage, StageRef, build_stages, from_refs
 from .variables import Variable
@@ -28,6 +29,7 @@ class Analysis:
     scopes: tuple[Scope, ...]
     stage_of: tuple[int, ...]
     context: BuildContext | None
+    layers: tuple[Layer, ...] = ()
     source_problems: tuple[SourceProblem, ...] = ()
 
     @property
@@ -39,6 +41,10 @@ class Analysis:
         """The first stage with this (case-insensitive) name."""
         lowered = name.lower()
         return next((s for s in self.stages if s.name == lowered), None)
+
+    def layer_at(self, instruction: int) -> Layer | None:
+        """The layer an instruction creates, if it is a RUN, COPY or ADD."""
+        return next((layer for layer in self.layers if layer.instruction == instruction), None)
 
     def variable(self, name: str, instruction: int) -> Variable | None:
         """The definition of ``name`` visible at an instruction."""
@@ -72,5 +78,6 @@ def analyze(text: str, path: Path | None = None, context: BuildContext | None = 
         chosen = next((s for s in stages if s.name == target.lower()), None)
         target_index = chosen.index if chosen else None
     graph = build_graph(stages, refs, target_index)
+    layers = build_layers(instructions, stages, scopes, tree.escape)
     return Analysis(tree, path, stages, tuple(refs), graph, globals_, tuple(scopes),
-                    tuple(stage_of), context, source_problems)
+                    tuple(stage_of), context, layers, source_problems)

@@ -121,7 +121,8 @@ class Heredoc:
 class Instruction:
     """One instruction, from its keyword to the end of its last continuation or heredoc line.
 
-    ``name`` is the upper-cased keyword (``RUN``).
+    ``name`` is the upper-cased keyword (``RUN``); ``args_offset`` is where ``args`` starts in
+    ``logical.text``.
     """
 
     keyword: Token
@@ -131,6 +132,7 @@ class Instruction:
     start_line: int
     end_line: int
     name: str = ""
+    args_offset: int = 0
     json: bool = False
     exec_args: tuple[Token, ...] = ()
     words: tuple[Token, ...] = ()

@@ -291,7 +291,7 @@ def _build(logical: LogicalLine, lo: int, hi: int, start: int, end: int, escape:
         fields.update(_healthcheck(logical, a0, a1, keyword, errors))
     elif name == "ONBUILD" and a1 > a0:
         fields["sub"] = _build(logical, a0, a1, start, end, escape, errors)
-    return Instruction(keyword, flags, args, logical, start, end, name,
+    return Instruction(keyword, flags, args, logical, start, end, name, a0,
                        **fields)  # type: ignore[arg-type]
 
 

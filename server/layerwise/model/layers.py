@@ -1,0 +1,266 @@
+"""Layers: what each RUN, COPY and ADD does to the image filesystem, with source positions."""
+
+from __future__ import annotations
+
+import posixpath
+from collections.abc import Mapping
+from dataclasses import dataclass
+
+from ..syntax.grammar import TARGET_KEYS, mount_type
+from ..syntax.nodes import Heredoc, Instruction, LogicalLine, Token
+from ..syntax.span import Position, Span
+from .effects import Effects, PackageOp, PathEffect, script_effects
+from .scopes import Scope
+from .shell import Script, cached_script, script_language
+from .stages import Stage
+from .variables import expand
+
+_SHELLS = frozenset({"sh", "bash", "dash", "ash", "zsh", "ksh", "busybox"})
+_ARCHIVES = (".tar", ".tar.gz", ".tgz", ".tar.bz2", ".tbz2", ".tar.xz", ".txz", ".tar.zst")
+
+
+@dataclass(frozen=True, slots=True)
+class ShellSource:
+    """Shell text that a RUN executes, mapped back to the Dockerfile.
+
+    Offsets below ``split`` lie on the instruction's command line (``logical`` from
+    ``offset``); from ``split`` on they lie in heredoc lines starting at ``first_line``.
+    """
+
+    text: str
+    script: Script
+    logical: LogicalLine | None
+    offset: int
+    split: int
+    first_line: int
+
+    def position(self, offset: int) -> Position:
+        """Map an offset in ``text`` to a source position."""
+        if offset < self.split and self.logical is not None:
+            return self.logical.position(self.offset + offset)
+        line = self.first_line + self.text.count("\n", self.split, offset)
+        col = offset - (max(self.text.rfind("\n", self.split, offset), self.split - 1) + 1)
+        return Position(line, col)
+
+    def span(self, start: int, end: int) -> Span:
+        """Map ``[start, end)`` of ``text`` to a source span."""
+        if start < self.split and self.logical is not None:
+            return self.logical.span(self.offset + start, self.offset + min(end, self.split - 1))
+        return Span(self.position(start), self.position(max(start, end)))
+
+
+@dataclass(frozen=True, slots=True)
+class LayerPath:
+    """A path a layer creates, modifies, removes or reads, and the token that says so."""
+
+    effect: PathEffect
+    span: Span
+
+    @property
+    def path(self) -> str:
+        """The absolute path (possibly a glob pattern)."""
+        return self.effect.path
+
+    @property
+    def kind(self) -> str:
+        """How the path came about: download, redirect, extract, copy, rm, ..."""
+        return self.effect.kind
+
+    def covers(self, path: str) -> bool:
+        """Tell whether ``path`` is this path or, for recursive effects, below it."""
+        return self.effect.covers(path)
+
+
+@dataclass(frozen=True, slots=True)
+class LayerPackages:
+    """A package-manager command in a RUN, with the positions of its words."""
+
+    op: PackageOp
+    manager_span: Span
+    action_span: Span | None
+
+
+@dataclass(frozen=True, slots=True)
+class Mount:
+    """A ``RUN --mount``: its type and where it is mounted."""
+
+    type: str
+    target: str | None
+    options: Mapping[str, str | None]
+    span: Span
+
+
+@dataclass(frozen=True, slots=True)
+class Layer:
+    """One filesystem layer: a RUN, COPY or ADD and its effects."""
+
+    instruction: int
+    stage: int
+    name: str
+    workdir: str
+    created: tuple[LayerPath, ...]
+    modified: tuple[LayerPath, ...]
+    removed: tuple[LayerPath, ...]
+    inputs: tuple[LayerPath, ...]
+    packages: tuple[LayerPackages, ...]
+    mounts: tuple[Mount, ...]
+    sources: tuple[ShellSource, ...]
+    copy_from: str | None = None
+
+    def mounted(self, path: str) -> bool:
+        """Tell whether ``path`` lies under one of the RUN's mount targets."""
+        return any(m.target and _under(path, m.target) for m in self.mounts)
+
+
+def build_layers(instructions: tuple[Instruction, ...], stages: tuple[Stage, ...],
+                 scopes: tuple[Scope, ...] | list[Scope], escape: str) -> tuple[Layer, ...]:
+    """The layers of every stage, in file order."""
+    layers: list[Layer] = []
+    final_workdir: dict[int, str] = {}
+    for stage in stages:
+        workdir = final_workdir.get(stage.base_stage, "/") if stage.base_stage is not None \
+            else "/"
+        shell_ok = True
+        for i in stage.instructions:
+            inst = instructions[i]
+            env = _env(scopes[i])
+            if inst.name == "WORKDIR" and inst.args.value:
+                target = expand(inst.args.value, scopes[i], escape).value
+                workdir = posixpath.normpath(posixpath.join(workdir, target))
+            elif inst.name == "SHELL" and inst.json and inst.exec_args:
+                shell_ok = posixpath.basename(inst.exec_args[0].value) in _SHELLS
+            elif inst.name == "RUN":
+                layers.append(_run_layer(inst, i, stage.index, workdir, env, shell_ok))
+            elif inst.name in ("COPY", "ADD"):
+                layers.append(_copy_layer(inst, i, stage.index, workdir, scopes[i], escape))
+        final_workdir[stage.index] = workdir
+    return tuple(layers)
+
+
+def _env(scope: Scope) -> dict[str, str]:
+    """Known variable values, for expanding paths in shell commands."""
+    return {name: var.value for name, var in scope.items() if var.value is not None}
+
+
+def _run_layer(inst: Instruction, index: int, stage: int, workdir: str,
+               env: Mapping[str, str], shell_ok: bool) -> Layer:
+    """Read a RUN's shell (command line and heredocs) into a layer."""
+    mounts = tuple(_mounts(inst))
+    sources = _sources(inst) if shell_ok else ()
+    created: list[LayerPath] = []
+    modified: list[LayerPath] = []
+    removed: list[LayerPath] = []
+    inputs: list[LayerPath] = []
+    packages: list[LayerPackages] = []
+    for source in sources:
+        effects: Effects = script_effects(source.script, workdir, env)
+        for out, found in ((created, effects.created), (modified, effects.modified),
+                           (removed, effects.removed), (inputs, effects.inputs)):
+            out.extend(LayerPath(e, source.span(e.start, e.end)) for e in found
+                       if not any(m.target and _under(e.path, m.target) for m in mounts))
+        for op in effects.packages:
+            action = source.span(*op.action_span) if op.action_span else None
+            packages.append(LayerPackages(op, source.span(*op.manager_span), action))
+    return Layer(index, stage, "RUN", workdir, tuple(created), tuple(modified), tuple(removed),
+                 tuple(inputs), tuple(packages), mounts, sources)
+
+
+def _sources(inst: Instruction) -> tuple[ShellSource, ...]:
+    """The shell texts a RUN executes."""
+    if inst.json:
+        return _exec_source(inst)
+    args = inst.args.value
+    heredocs = inst.heredocs
+    if not heredocs:
+        return (_source(args, inst.logical, inst.args_offset, len(args) + 1, inst.end_line),)
+    if all(w.lstrip("0123456789").startswith("<<") for w in args.split()):
+        return tuple(_heredoc_source(doc) for doc in heredocs
+                     if script_language(doc.content) == "sh")
+    text = args + "\n" + "".join(doc.content + doc.name + "\n" for doc in heredocs)
+    return (_source(text, inst.logical, inst.args_offset, len(args) + 1,
+                    heredocs[0].body.start.line),)
+
+
+def _source(text: str, logical: LogicalLine | None, offset: int, split: int,
+            first_line: int) -> ShellSource:
+    """Parse one shell text."""
+    return ShellSource(text, cached_script(text), logical, offset, split, first_line)
+
+
+def _heredoc_source(doc: Heredoc) -> ShellSource:
+    """A heredoc body that the default shell runs as a script."""
+    return _source(doc.content, None, 0, 0, doc.body.start.line)
+
+
+def _exec_source(inst: Instruction) -> tuple[ShellSource, ...]:
+    """``RUN ["sh", "-c", "..."]``: the script argument, when it maps back exactly."""
+    args = inst.exec_args
+    if len(args) < 3 or posixpath.basename(args[0].value) not in _SHELLS or args[1].value != "-c":
+        return ()
+    token = args[2]
+    start = token.span.start
+    if token.span.end.line != start.line or token.span.end.col - start.col != len(
+            token.value) + 2:
+        return ()
+    logical = LogicalLine(token.value, ((0, start.line, start.col + 1),))
+    return (_source(token.value, logical, 0, len(token.value) + 1, start.line),)
+
+
+def _mounts(inst: Instruction) -> list[Mount]:
+    """The RUN's ``--mount`` flags."""
+    mounts = []
+    for flag in inst.flags_named("mount"):
+        options = flag.options()
+        values = {key: value for key, value, _ in options}
+        target = next((values[k] for k in TARGET_KEYS if values.get(k)), None)
+        if target is not None:
+            target = posixpath.normpath(target) if target.startswith("/") else None
+        mounts.append(Mount(mount_type(options), target, values, flag.span))
+    return mounts
+
+
+def _copy_layer(inst: Instruction, index: int, stage: int, workdir: str, scope: Scope,
+                escape: str) -> Layer:
+    """COPY/ADD: the destination paths each source creates."""
+    tokens: tuple[Token, ...] = inst.exec_args if inst.json else inst.words
+    created: list[LayerPath] = []
+    if len(tokens) >= 2:
+        dest_raw = expand(tokens[-1].value, scope, escape).value
+        dest = posixpath.normpath(posixpath.join(workdir, dest_raw))
+        into_dir = dest_raw.endswith("/") or len(tokens) > 2
+        heredoc_names = {doc.name: doc for doc in inst.heredocs}
+        for token in tokens[:-1]:
+            created.append(_copy_path(inst, token, dest, into_dir, heredoc_names, scope, escape))
+    from_flag = inst.flag("from")
+    return Layer(index, stage, inst.name, workdir, tuple(created), (), (), (), (), (), (),
+                 from_flag.value if from_flag else None)
+
+
+def _copy_path(inst: Instruction, token: Token, dest: str, into_dir: bool,
+               heredocs: Mapping[str, Heredoc], scope: Scope, escape: str) -> LayerPath:
+    """The path one COPY/ADD source lands at."""
+    value = expand(token.value, scope, escape)
+    source = value.value
+    marker = source.lstrip("0123456789<-").strip("'\"")
+    if source.startswith("<<") and marker in heredocs:
+        path = posixpath.join(dest, marker) if into_dir else dest
+        return LayerPath(PathEffect(path, "heredoc", -1, 0, 0), token.span)
+    remote = source.startswith(("http://", "https://", "git@")) or source.endswith(".git")
+    if inst.name == "ADD" and remote:
+        name = posixpath.basename(source.split("?", 1)[0].rstrip("/")) or "download"
+        path = posixpath.join(dest, name) if into_dir else dest
+        return LayerPath(PathEffect(path, "download", -1, 0, 0, value.exact), token.span)
+    if inst.name == "ADD" and source.lower().endswith(_ARCHIVES):
+        return LayerPath(PathEffect(dest, "extract", -1, 0, 0, value.exact, True), token.span)
+    whole = source in (".", "./", "/") or source.endswith("/") or any(c in source for c in "*?[")
+    if whole:
+        return LayerPath(PathEffect(dest, "copy", -1, 0, 0, value.exact, True), token.span)
+    name = posixpath.basename(source.rstrip("/"))
+    path = posixpath.join(dest, name) if into_dir else dest
+    return LayerPath(PathEffect(path, "copy", -1, 0, 0, value.exact, True), token.span)
+
+
+def _under(path: str, root: str) -> bool:
+    """Tell whether ``path`` equals ``root`` or lies below it."""
+    root = root.rstrip("/") or "/"
+    return path == root or path.startswith(root + "/") or root == "/"

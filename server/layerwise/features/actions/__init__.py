@@ -1,0 +1,1 @@
+"""Code actions: refactorings and quick fixes as text edits."""

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections.abc import Mapping
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from ..syntax.nodes import Dockerfile, Instruction
@@ -31,6 +32,7 @@ class Analysis:
     context: BuildContext | None
     layers: tuple[Layer, ...] = ()
     source_problems: tuple[SourceProblem, ...] = ()
+    layer_index: Mapping[int, Layer] = field(default_factory=dict)
 
     @property
     def instructions(self) -> tuple[Instruction, ...]:
@@ -44,7 +46,7 @@ class Analysis:
 
     def layer_at(self, instruction: int) -> Layer | None:
         """The layer an instruction creates, if it is a RUN, COPY or ADD."""
-        return next((layer for layer in self.layers if layer.instruction == instruction), None)
+        return self.layer_index.get(instruction)
 
     def variable(self, name: str, instruction: int) -> Variable | None:
         """The definition of ``name`` visible at an instruction."""
@@ -80,4 +82,5 @@ def analyze(text: str, path: Path | None = None, context: BuildContext | None = 
     graph = build_graph(stages, refs, target_index)
     layers = build_layers(instructions, stages, scopes, tree.escape)
     return Analysis(tree, path, stages, tuple(refs), graph, globals_, tuple(scopes),
-                    tuple(stage_of), context, layers, source_problems)
+                    tuple(stage_of), context, layers, source_problems,
+                    {layer.instruction: layer for layer in layers})

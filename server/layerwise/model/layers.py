@@ -16,6 +16,10 @@ from .stages import Stage
 from .variables import expand
 
 _SHELLS = frozenset({"sh", "bash", "dash", "ash", "zsh", "ksh", "busybox"})
+#: RUN layers of unchanged instructions, keyed by the instruction object's identity and context.
+#: The parser caches instruction objects, so a keystroke elsewhere reuses these.
+_RUN_CACHE: dict[tuple[object, ...], tuple[Instruction, Layer]] = {}
+_RUN_CACHE_LIMIT = 8192
 _ARCHIVES = (".tar", ".tar.gz", ".tgz", ".tar.bz2", ".tbz2", ".tar.xz", ".txz", ".tar.zst")
 
 
@@ -130,7 +134,7 @@ def build_layers(instructions: tuple[Instruction, ...], stages: tuple[Stage, ...
             elif inst.name == "SHELL" and inst.json and inst.exec_args:
                 shell_ok = posixpath.basename(inst.exec_args[0].value) in _SHELLS
             elif inst.name == "RUN":
-                layers.append(_run_layer(inst, i, stage.index, workdir, env, shell_ok))
+                layers.append(_cached_run_layer(inst, i, stage.index, workdir, env, shell_ok))
             elif inst.name in ("COPY", "ADD"):
                 layers.append(_copy_layer(inst, i, stage.index, workdir, scopes[i], escape))
         final_workdir[stage.index] = workdir
@@ -140,6 +144,20 @@ def build_layers(instructions: tuple[Instruction, ...], stages: tuple[Stage, ...
 def _env(scope: Scope) -> dict[str, str]:
     """Known variable values, for expanding paths in shell commands."""
     return {name: var.value for name, var in scope.items() if var.value is not None}
+
+
+def _cached_run_layer(inst: Instruction, index: int, stage: int, workdir: str,
+                      env: Mapping[str, str], shell_ok: bool) -> Layer:
+    """``_run_layer`` for an instruction object seen before in the same context, reused."""
+    key = (id(inst), index, stage, workdir, tuple(sorted(env.items())), shell_ok)
+    hit = _RUN_CACHE.get(key)
+    if hit is not None and hit[0] is inst:
+        return hit[1]
+    layer = _run_layer(inst, index, stage, workdir, env, shell_ok)
+    if len(_RUN_CACHE) >= _RUN_CACHE_LIMIT:
+        _RUN_CACHE.clear()
+    _RUN_CACHE[key] = (inst, layer)
+    return layer
 
 
 def _run_layer(inst: Instruction, index: int, stage: int, workdir: str,

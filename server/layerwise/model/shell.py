@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import itertools
 from bisect import bisect_left
-from collections.abc import Collection, Iterator, Sequence
+from collections.abc import Callable, Collection, Iterator, Sequence
 from dataclasses import dataclass, replace
 from functools import lru_cache
 from typing import NamedTuple
@@ -34,6 +34,7 @@ _DYNAMIC = frozenset(
 )
 _REDIRECTS = frozenset({"file_redirect", "heredoc_redirect", "herestring_redirect"})
 _SUBSTITUTIONS = frozenset({"command_substitution", "process_substitution"})
+_QUOTING = frozenset("'\"\\$")
 # wrapper -> (short options taking a value, operands before the wrapped command)
 _WRAPPERS: dict[str, tuple[str, int]] = {
     "sudo": ("ugCDhprtUTR", 0),
@@ -53,8 +54,7 @@ _WRAPPERS: dict[str, tuple[str, int]] = {
     "gosu": ("", 1),
     "su-exec": ("", 1),
 }
-_ANSI_C = {"n": "\n", "t": "\t", "r": "\r", "a": "\a", "b": "\b", "e": "\x1b", "E": "\x1b",
-           "f": "\f", "v": "\v", "\\": "\\", "'": "'", '"': '"', "?": "?"}  # fmt: skip
+_ANSI_C = dict(zip("ntrabeEfv\\'\"?", "\n\t\r\a\b\x1b\x1b\f\v\\'\"?", strict=True))
 
 
 @dataclass(frozen=True, slots=True)
@@ -65,7 +65,7 @@ class Word:
     value: str | None
     start: int
     end: int
-    # for a non-static word made only of literals and plain $VAR / ${VAR}: (text, is_variable) pieces
+    # a non-static word made only of literals and plain $VAR / ${VAR}: (text, is_variable) pieces
     parts: tuple[tuple[str, bool], ...] = ()
 
 
@@ -95,7 +95,7 @@ class Command:
     in_subshell: bool = False  # in ( ), $( ) or a nested sh -c
     in_condition: bool = False  # may not run: if/while/case, or after ||
     negated: bool = False
-    scope: tuple[int, ...] = ()  # shell process path: ( ), $( ), pipeline parts and sh -c open scopes
+    scope: tuple[int, ...] = ()  # shell process path: ( ), $( ), pipe parts, sh -c nest
     parent: int | None = None  # index of the wrapper (sudo, env, …) or sh -c that runs it
 
     @property
@@ -231,10 +231,13 @@ def shell_argv(command: Command) -> tuple[bool, Word | None] | None:
 
 
 def _head(word: Word) -> str:
-    """The static start of a word, used to recognise options."""
+    """The static start of a word, used to recognise options (``--output=$F`` → ``--output=``)."""
     if word.value is not None:
         return word.value
-    return word.parts[0][0] if word.parts and not word.parts[0][1] else ""
+    if word.parts:
+        return "" if word.parts[0][1] else word.parts[0][0]
+    stop = next((i for i, c in enumerate(word.raw) if c in "$`\"'"), len(word.raw))
+    return word.raw[:stop]
 
 
 def _tail(word: Word, k: int) -> Word | None:
@@ -246,10 +249,8 @@ def _tail(word: Word, k: int) -> Word | None:
         if exact and word.raw == word.value:
             return Word(word.raw[k:], word.value[k:], word.start + k, word.end)
         return Word(word.raw, word.value[k:], word.start, word.end)
-    text = word.parts[0][0]
-    parts = (((text[k:], False),) if text[k:] else ()) + word.parts[1:]
-    if not parts:
-        return None
+    text = _head(word)
+    parts = ((((text[k:], False),) if text[k:] else ()) + word.parts[1:]) if word.parts else ()
     start = word.start + k if exact and word.raw.startswith(text[:k]) else word.start
     return Word(word.raw[start - word.start :], None, start, word.end, parts)
 
@@ -291,7 +292,7 @@ def _unwrap(command: Command, index: int) -> Command | None:
 
 def _unquote(raw: str, dquote: bool = False) -> str:
     """Quote removal and escape processing for a word without expansions."""
-    if not any(c in raw for c in "'\"\\$"):
+    if _QUOTING.isdisjoint(raw):
         return raw
     if not dquote and len(raw) > 1 and raw[0] == raw[-1] == "'" and "'" not in raw[1:-1]:
         return raw[1:-1]
@@ -335,30 +336,55 @@ def _ansi_c(raw: str, i: int, out: list[str], pos: list[int]) -> int:
     n = len(raw)
     while i < n and raw[i] != "'":
         start = i
-        if raw[i] != "\\" or i + 1 == n:
-            char, i = raw[i], i + 1
-        elif raw[i + 1] in _ANSI_C:
-            char, i = _ANSI_C[raw[i + 1]], i + 2
-        elif raw[i + 1] in "xuU01234567":
-            base, width, skip = (8, 3, 1) if raw[i + 1].isdigit() else (16, {"x": 2, "u": 4, "U": 8}[raw[i + 1]], 2)
-            j = i + skip
-            digits = ""
-            while j < n and len(digits) < width and raw[j] in "0123456789abcdefABCDEF"[: base + (6 if base == 16 else 0)]:
-                digits += raw[j]
-                j += 1
-            char, i = (chr(min(int(digits, base), 0x10FFFF)) if digits else raw[i + 1]), j if digits else i + 2
+        if raw[i] == "\\" and i + 1 < n:
+            char, i = _ansi_escape(raw, i + 1)
         else:
-            char, i = raw[i : i + 2], i + 2
+            char, i = raw[i], i + 1
         out.append(char)
         pos.extend([start] * len(char))
     return i + 1
 
 
+def _ansi_escape(raw: str, i: int) -> tuple[str, int]:
+    """Decode the escape whose letter is at ``raw[i]``; return it and the index after it."""
+    letter = raw[i]
+    if letter in _ANSI_C:
+        return _ANSI_C[letter], i + 1
+    if letter in "xuU":
+        base, width, j = 16, {"x": 2, "u": 4, "U": 8}[letter], i + 1
+    else:
+        base, width, j = 8, 3, i
+    k = j
+    while k < min(len(raw), j + width) and _is_digit(raw[k], base):
+        k += 1
+    if k == j:
+        return "\\" + letter, i + 1
+    return chr(min(int(raw[j:k], base), 0x10FFFF)), k
+
+
+def _is_digit(c: str, base: int) -> bool:
+    """Tell whether ``c`` is a digit in base 8 or 16."""
+    return c in ("01234567" if base == 8 else "0123456789abcdefABCDEF")
+
+
+def _unescape_heredoc(raw: str) -> str:
+    """Backslash processing of an unquoted heredoc body."""
+    if "\\" not in raw:
+        return raw
+    out: list[str] = []
+    i = 0
+    while (j := raw.find("\\", i)) >= 0 and j + 1 < len(raw):
+        out.append(raw[i:j])
+        nxt = raw[j + 1]
+        out.append("" if nxt == "\n" else nxt if nxt in "$`\\" else "\\" + nxt)
+        i = j + 2
+    out.append(raw[i:])
+    return "".join(out)
+
+
 def _static(node: Node) -> bool:
     """Tell whether a word node has no expansions (globs and braces count as literal)."""
-    if node.type in _DYNAMIC:
-        return False
-    return node.child_count == 0 or all(_static(c) for c in node.children)
+    return node.type not in _DYNAMIC and (node.child_count == 0 or all(map(_static, node.children)))
 
 
 def _plain_variable(node: Node) -> str | None:
@@ -383,7 +409,9 @@ def _byte_to_char(text: str) -> list[int]:
 class _Walker:
     """Flattens one tree-sitter-bash tree into commands appended to a shared list."""
 
-    def __init__(self, text: str, out: list[Command], ids: Iterator[int], pos: list[int] | None) -> None:
+    def __init__(
+        self, text: str, out: list[Command], ids: Iterator[int], pos: list[int] | None
+    ) -> None:
         self.text = text
         self.data = text.encode("utf-8", "surrogatepass")
         self.b2c = None if len(self.data) == len(text) else _byte_to_char(text)
@@ -392,28 +420,7 @@ class _Walker:
         self.pos = pos  # own offset -> offset in the outermost text (nested shells)
         self.error = False
         self.last = -1  # index of the last command emitted at the current level
-        self.handlers = {
-            "command": self._command,
-            "list": self._list,
-            "pipeline": self._pipeline,
-            "redirected_statement": self._redirected,
-            "negated_command": self._negated,
-            "subshell": self._subshell,
-            "command_substitution": self._substitution,
-            "process_substitution": self._substitution,
-            "variable_assignment": self._assignments,
-            "variable_assignments": self._assignments,
-            "declaration_command": self._declaration,
-            "unset_command": self._declaration,
-            "if_statement": self._conditional,
-            "while_statement": self._conditional,
-            "case_statement": self._conditional,
-            "for_statement": self._for,
-            "c_style_for_statement": self._body,
-            "function_definition": self._body,
-            "test_command": self._substitutions,
-            "comment": self._skip,
-        }
+        self.substitutes = "(" in text or "`" in text  # else no $( ), <( ) or backticks to look for
 
     def run(self, ctx: _Ctx) -> bool:
         """Walk the whole text; return whether anything failed to parse."""
@@ -438,15 +445,24 @@ class _Walker:
         a = pos[start] if start < len(pos) else (pos[-1] + 1 if pos else 0)
         return a, (pos[end - 1] + 1 if end > start else a)
 
+    def _text(self, node: Node) -> str:
+        """A node's source text."""
+        s, e = self._own(node)
+        return self.text[s:e]
+
     def _word(self, node: Node) -> Word:
         """Build a Word from a word-like node."""
-        if node.type == "command_name" and node.named_child_count == 1:
-            node = node.named_children[0]
-        s, e = self._own(node)
+        count = node.child_count
+        if count == 1 and node.type == "command_name":
+            node = node.children[0]
+            count = node.child_count
+        s, e = node.start_byte, node.end_byte
+        if self.b2c is not None:
+            s, e = self.b2c[s], self.b2c[e]
         raw = self.text[s:e]
-        a, b = self._abs(s, e)
-        if _static(node):
-            return Word(raw, _unquote(raw), a, b)
+        a, b = (s, e) if self.pos is None else self._abs(s, e)
+        if (count == 0 and node.type != "ERROR") or _static(node):
+            return Word(raw, raw if _QUOTING.isdisjoint(raw) else _unquote(raw), a, b)
         parts: list[tuple[str, bool]] = []
         return Word(raw, None, a, b, tuple(parts) if self._parts(node, False, parts) else ())
 
@@ -477,16 +493,13 @@ class _Walker:
 
     def _walk(self, node: Node, ctx: _Ctx) -> None:
         """Dispatch on the node type; containers and unknown nodes walk their children."""
-        handler = self.handlers.get(node.type)
+        handler = _HANDLERS.get(node.type)
         if handler is not None:
-            handler(node, ctx)
+            handler(self, node, ctx)
             return
         for child in node.children:
             if child.is_named:
                 self._walk(child, ctx)
-
-    def _skip(self, node: Node, ctx: _Ctx) -> None:
-        """Ignore a node."""
 
     def _emit(self, command: Command) -> int:
         """Append a command, then what it runs (wrapped command or ``sh -c`` script)."""
@@ -497,8 +510,9 @@ class _Walker:
             self._emit(inner)
         else:
             argv = shell_argv(command)
-            if argv is not None and argv[0] and argv[1] is not None and argv[1].value is not None:
-                script = argv[1]
+            script = argv[1] if argv is not None and argv[0] else None
+            if script is not None and (script.value is not None or script.parts):
+                # plain $VAR references stay in the text: the nested shell sees them as expansions
                 value, pos = _unquote_map(script.raw)
                 self._nested(value, pos, self._own_offset(script.start), command, index)
         self.last = index
@@ -508,17 +522,17 @@ class _Walker:
         """Invert :meth:`_abs` for a start offset."""
         return absolute if self.pos is None else bisect_left(self.pos, absolute)
 
-    def _nested(self, text: str, pos: Sequence[int], base: int, command: Command, index: int) -> None:
+    def _nested(
+        self, text: str, pos: Sequence[int], base: int, command: Command, index: int
+    ) -> None:
         """Parse a nested shell script whose character k sits at own offset ``base + pos[k]``."""
         outer = [self._abs(base + p, base + p + 1)[0] for p in pos]
-        ctx = _Ctx(command.pipe_in, command.pipe_out, True, command.in_condition, False,
-                   (*command.scope, next(self.ids)), index)  # fmt: skip
+        scope = (*command.scope, next(self.ids))
+        ctx = _Ctx(
+            command.pipe_in, command.pipe_out, True, command.in_condition, False, scope, index
+        )
         sub = _Walker(text, self.out, self.ids, outer)
         self.error |= sub.run(ctx)
-
-    def _ctx_fields(self, ctx: _Ctx) -> dict[str, object]:
-        """Command fields that come from the context."""
-        return ctx._asdict()
 
     def _command(self, node: Node, ctx: _Ctx) -> None:
         """A simple command with its assignments, arguments and inline redirects."""
@@ -540,14 +554,17 @@ class _Walker:
             elif child.is_named and kind != "comment":
                 args.append(self._word(child))
         s, e = self._abs(*self._own(node))
-        self._emit(Command(name or self._empty(node), tuple(args), tuple(redirects), tuple(pairs), s, e,
-                           **self._ctx_fields(ctx)))  # type: ignore[arg-type]  # fmt: skip
+        self._emit(
+            Command(
+                name or self._empty(node), tuple(args), tuple(redirects), tuple(pairs), s, e, *ctx
+            )
+        )
 
     def _pair(self, node: Node) -> tuple[str, str | None]:
         """``NAME=value`` of an assignment node; the value is None when not static."""
         name = node.child_by_field_name("name")
         value = node.child_by_field_name("value")
-        key = self.text.__getitem__(slice(*self._own(name))) if name is not None else ""
+        key = self._text(name) if name is not None else ""
         if any(c.type == "+=" for c in node.children):
             return key, None
         return key, "" if value is None else self._word(value).value
@@ -558,16 +575,20 @@ class _Walker:
         nodes = [node] if node.type == "variable_assignment" else node.named_children
         pairs = tuple(self._pair(n) for n in nodes if n.type == "variable_assignment")
         s, e = self._abs(*self._own(node))
-        self._emit(Command(self._empty(node), (), (), pairs, s, e, **self._ctx_fields(ctx)))  # type: ignore[arg-type]
+        self._emit(Command(self._empty(node), (), (), pairs, s, e, *ctx))
 
     def _declaration(self, node: Node, ctx: _Ctx) -> None:
         """``export``/``declare``/``local``/``readonly``/``unset`` as a command with assignments."""
         self._substitutions(node, ctx)
         keyword, *rest = node.children
         pairs = tuple(self._pair(c) for c in rest if c.type == "variable_assignment")
-        args = tuple(self._word(c) for c in rest if c.is_named and c.type not in ("variable_assignment", "comment"))
+        args = tuple(
+            self._word(c)
+            for c in rest
+            if c.is_named and c.type not in ("variable_assignment", "comment")
+        )
         s, e = self._abs(*self._own(node))
-        self._emit(Command(self._word(keyword), args, (), pairs, s, e, **self._ctx_fields(ctx)))  # type: ignore[arg-type]
+        self._emit(Command(self._word(keyword), args, (), pairs, s, e, *ctx))
 
     def _list(self, node: Node, ctx: _Ctx, first: _Ctx | None = None) -> None:
         """``a && b``, ``a || b``: the right side of ``||`` may not run."""
@@ -594,7 +615,9 @@ class _Walker:
         last = len(parts) - 1
         for i, part in enumerate(parts):
             scope = (*ctx.scope, next(self.ids)) if last else ctx.scope
-            sub = ctx._replace(pipe_in=ctx.pipe_in or i > 0, pipe_out=ctx.pipe_out or i < last, scope=scope)
+            sub = ctx._replace(
+                pipe_in=ctx.pipe_in or i > 0, pipe_out=ctx.pipe_out or i < last, scope=scope
+            )
             self._walk(part, sub)
 
     def _negated(self, node: Node, ctx: _Ctx) -> None:
@@ -612,17 +635,22 @@ class _Walker:
         """``$( … )``, backticks, ``<( … )`` and ``>( … )``: commands whose output is captured."""
         last = self.last
         writes_in = node.children[0].type == ">(" if node.children else False
-        sub = _Ctx(writes_in, not writes_in, True, ctx.in_condition, False, (*ctx.scope, next(self.ids)))
+        sub = _Ctx(
+            writes_in, not writes_in, True, ctx.in_condition, False, (*ctx.scope, next(self.ids))
+        )
         for child in node.named_children:
             self._walk(child, sub)
         self.last = last
 
     def _substitutions(self, node: Node, ctx: _Ctx) -> None:
-        """Walk the command substitutions found anywhere below ``node``."""
+        """Walk the command substitutions in ``node`` (but not in its redirects)."""
+        if not self.substitutes:
+            return
+        if node.type in _SUBSTITUTIONS:
+            self._substitution(node, ctx)
+            return
         for child in node.children:
-            if child.type in _SUBSTITUTIONS:
-                self._substitution(child, ctx)
-            elif child.child_count and child.type not in _REDIRECTS:
+            if child.child_count and child.type not in _REDIRECTS:
                 self._substitutions(child, ctx)
 
     def _conditional(self, node: Node, ctx: _Ctx) -> None:
@@ -648,7 +676,7 @@ class _Walker:
     # -- redirections --------------------------------------------------------------------------
 
     def _redirected(self, node: Node, ctx: _Ctx) -> None:
-        """A statement with redirects; bash applies them to the last command of a list or pipeline."""
+        """A statement with redirects; they belong to the last command of a list or pipeline."""
         self.last = -1
         body = node.child_by_field_name("body")
         if body is not None:
@@ -661,12 +689,14 @@ class _Walker:
         index = self.last
         if index < 0:
             s, e = self._abs(*self._own(node))
-            index = self._emit(Command(self._empty(node), (), (), (), s, e, **self._ctx_fields(ctx)))  # type: ignore[arg-type]
+            index = self._emit(Command(self._empty(node), (), (), (), s, e, *ctx))
         command = self.out[index]
         end = max([command.end, *(r.end for r in redirects)])
         piped = any(op == "|" for op, _ in tails)
-        command = replace(command, redirects=command.redirects + tuple(redirects), end=end,
-                          pipe_out=command.pipe_out or piped)  # fmt: skip
+        redirects = [*command.redirects, *redirects]
+        command = replace(
+            command, redirects=tuple(redirects), end=end, pipe_out=command.pipe_out or piped
+        )
         self.out[index] = command
         self._heredoc_shell(command, index)
         self.last = index
@@ -687,7 +717,9 @@ class _Walker:
                 base = self._own_offset(body.start)
                 self._nested(body.raw, range(len(body.raw)), base, command, index)
 
-    def _redirect(self, node: Node, ctx: _Ctx, out: list[Redirect], tails: list[tuple[str, Node]]) -> None:
+    def _redirect(
+        self, node: Node, ctx: _Ctx, out: list[Redirect], tails: list[tuple[str, Node]]
+    ) -> None:
         """Collect a redirect (and, for heredocs, what tree-sitter nests inside it)."""
         kind = node.type
         if kind == "heredoc_redirect":
@@ -699,15 +731,16 @@ class _Walker:
             if child.type == "ERROR":
                 self.error = True
             elif child.is_named and child.type != "file_descriptor":
-                self._substitutions(child, ctx) if child.child_count else None
+                self._substitutions(child, ctx)
                 target = target or self._word(child)
             else:
-                s, e = self._own(child)
-                op += self.text[s:e]
+                op += self._text(child)
         s, e = self._abs(*self._own(node))
         out.append(Redirect(op, target, s, e))
 
-    def _heredoc(self, node: Node, ctx: _Ctx, out: list[Redirect], tails: list[tuple[str, Node]]) -> None:
+    def _heredoc(
+        self, node: Node, ctx: _Ctx, out: list[Redirect], tails: list[tuple[str, Node]]
+    ) -> None:
         """``<<EOF`` with its body, plus redirects, pipes and lists that follow it on its line."""
         op = "<<"
         delimiter: Word | None = None
@@ -737,7 +770,9 @@ class _Walker:
         out.append(Redirect(op, delimiter, start, end, self._body_word(body, delimiter, op, ctx)))
         out.extend(extra)
 
-    def _body_word(self, node: Node | None, delimiter: Word | None, op: str, ctx: _Ctx) -> Word | None:
+    def _body_word(
+        self, node: Node | None, delimiter: Word | None, op: str, ctx: _Ctx
+    ) -> Word | None:
         """The heredoc body as a Word; static unless an unquoted body expands."""
         if node is None:
             return None
@@ -751,7 +786,30 @@ class _Walker:
             self._substitutions(node, ctx)
             value = None
         else:
-            value = _unquote_map(raw.replace('"', "\x00"), True)[0].replace("\x00", '"')
+            value = _unescape_heredoc(raw)
         if value is not None and op == "<<-":
             value = "\n".join(line.lstrip("\t") for line in value.split("\n"))
         return Word(raw, value, a, b)
+
+
+_HANDLERS: dict[str, Callable[[_Walker, Node, _Ctx], None]] = {
+    "command": _Walker._command,
+    "list": _Walker._list,
+    "pipeline": _Walker._pipeline,
+    "redirected_statement": _Walker._redirected,
+    "negated_command": _Walker._negated,
+    "subshell": _Walker._subshell,
+    "command_substitution": _Walker._substitution,
+    "process_substitution": _Walker._substitution,
+    "variable_assignment": _Walker._assignments,
+    "variable_assignments": _Walker._assignments,
+    "declaration_command": _Walker._declaration,
+    "unset_command": _Walker._declaration,
+    "if_statement": _Walker._conditional,
+    "while_statement": _Walker._conditional,
+    "case_statement": _Walker._conditional,
+    "for_statement": _Walker._for,
+    "c_style_for_statement": _Walker._body,
+    "function_definition": _Walker._body,
+    "test_command": _Walker._substitutions,
+}

@@ -220,7 +220,10 @@ class ParseError:
 
 @dataclass(frozen=True, slots=True)
 class Dockerfile:
-    """A parsed Dockerfile: every line belongs to exactly one node, in order."""
+    """A parsed Dockerfile: every line belongs to exactly one node, in order.
+
+    ``instructions`` are the instruction nodes, in order.
+    """
 
     text: str
     lines: tuple[str, ...]
@@ -228,11 +231,7 @@ class Dockerfile:
     escape: str
     errors: tuple[ParseError, ...]
     directives: tuple[Directive, ...] = field(default=())
-
-    @property
-    def instructions(self) -> tuple[Instruction, ...]:
-        """The instructions, in order."""
-        return tuple(n for n in self.nodes if isinstance(n, Instruction))
+    instructions: tuple[Instruction, ...] = field(default=())
 
     def node_text(self, node: Node) -> str:
         """The exact source text of a node, line endings included."""

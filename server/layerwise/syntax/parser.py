@@ -100,8 +100,10 @@ class _Parser:
             self.errors.append(ParseError(
                 "LW001", "the file has no instructions; a Dockerfile needs at least a FROM",
                 Span.of(last, 0, last, len(self.lines[last].rstrip("\r\n")) if n else 0)))
-        return Dockerfile(self.text, lines, tuple(self.nodes), self.escape,
-                          tuple(self.errors), tuple(self.directives))
+        nodes = tuple(self.nodes)
+        return Dockerfile(self.text, lines, nodes, self.escape, tuple(self.errors),
+                          tuple(self.directives),
+                          tuple(n for n in nodes if isinstance(n, Instruction)))
 
     def _directives(self) -> int:
         """Read the directive block at the top; return the first line after it."""

@@ -4,10 +4,12 @@ from __future__ import annotations
 
 import re
 import textwrap
+from pathlib import Path
 
 import pytest
 
-from layerwise.model.analysis import analyze
+from layerwise.model.analysis import Analysis, analyze
+from layerwise.model.context import BuildContext
 from layerwise.rules.base import Rule
 from layerwise.rules.registry import ALL_RULES, find_rule
 
@@ -54,13 +56,27 @@ def test_doc_has_sections(rule: Rule) -> None:
     assert positions == sorted(positions)
 
 
+def _analyze_example(rule: Rule, text: str, folder: Path) -> Analysis:
+    """Analyse a doc example, inside a build context when the rule declares one."""
+    files: dict[str, str] | None = getattr(rule, "example_context", None)
+    if files is None:
+        return analyze(text)
+    for name, content in files.items():
+        (folder / name).parent.mkdir(parents=True, exist_ok=True)
+        (folder / name).write_text(content)
+    dockerfile = folder / "Dockerfile"
+    dockerfile.write_text(text)
+    return analyze(text, path=dockerfile, context=BuildContext.for_dockerfile(dockerfile))
+
+
 @pytest.mark.parametrize("rule", ALL_RULES, ids=lambda r: r.id)
-def test_doc_example_fires(rule: Rule) -> None:
+def test_doc_example_fires(rule: Rule, tmp_path: Path) -> None:
     """The "Example" block makes the rule report."""
-    assert list(rule.check(analyze(_example(rule, "## Example"))))
+    assert list(rule.check(_analyze_example(rule, _example(rule, "## Example"), tmp_path)))
 
 
 @pytest.mark.parametrize("rule", ALL_RULES, ids=lambda r: r.id)
-def test_doc_use_instead_is_silent(rule: Rule) -> None:
+def test_doc_use_instead_is_silent(rule: Rule, tmp_path: Path) -> None:
     """The "Use instead" block makes the rule stay silent."""
-    assert not list(rule.check(analyze(_example(rule, "## Use instead"))))
+    assert not list(rule.check(_analyze_example(rule, _example(rule, "## Use instead"),
+                                                tmp_path)))

@@ -23,7 +23,11 @@ def global_scope(instructions: tuple[Instruction, ...], escape: str) -> dict[str
             break
         if inst.name == "ARG":
             for kv in inst.pairs:
-                value = expand(kv.value.value, scope, escape).value if kv.value else None
+                if kv.value is not None:
+                    value: str | None = expand(kv.value.value, scope, escape).value
+                else:
+                    predefined = scope.get(kv.key.value)
+                    value = predefined.value if predefined else None
                 scope[kv.key.value] = Variable(kv.key.value, value, "global-arg", kv.key.span, i)
     return scope
 

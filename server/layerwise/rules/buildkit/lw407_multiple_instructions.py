@@ -1,0 +1,82 @@
+"""LW407 multiple-instructions."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from ...model.analysis import Analysis
+from ...syntax.nodes import Dockerfile, Instruction
+from ...syntax.span import Span, TextEdit
+from ..base import Finding, Fix, Related, Rule, Severity
+
+_ONCE = ("CMD", "ENTRYPOINT", "HEALTHCHECK")
+
+
+class MultipleInstructions(Rule):
+    """## What it does
+    Reports a `CMD`, `ENTRYPOINT` or `HEALTHCHECK` that a later instruction of the same kind
+    in the same stage overrides. The overridden instruction is marked as unnecessary.
+
+    ## Why it matters
+    An image has one command, one entrypoint and one health check: only the last instruction
+    of each kind takes effect, so the earlier ones are dead code that readers may trust. A
+    stage built `FROM` another stage may override them once without being reported.
+
+    ## Example
+    ```dockerfile
+    FROM alpine:3.20
+    ENTRYPOINT ["echo", "Hello, Norway!"]
+    ENTRYPOINT ["echo", "Hello, Sweden!"]
+    ```
+
+    ## Use instead
+    ```dockerfile
+    FROM alpine:3.20
+    ENTRYPOINT ["echo", "Hello, Norway!\\nHello, Sweden!"]
+    ```
+
+    ## References
+    - BuildKit check `MultipleInstructionsDisallowed`
+    """
+
+    id = "LW407"
+    name = "multiple-instructions"
+    severity = Severity.WARNING
+    summary = "Only the last CMD, ENTRYPOINT or HEALTHCHECK of a stage takes effect"
+
+    def check(self, analysis: Analysis) -> Iterator[Finding]:
+        """Report each instruction that a later one of the same kind replaces."""
+        tree = analysis.dockerfile
+        for stage in analysis.stages:
+            last: dict[str, Instruction] = {}
+            for i in stage.instructions[1:]:
+                inst = analysis.instructions[i]
+                if inst.name not in _ONCE:
+                    continue
+                earlier = last.get(inst.name)
+                if earlier is not None:
+                    yield self._finding(tree, earlier, inst)
+                last[inst.name] = inst
+
+    def _finding(self, tree: Dockerfile, earlier: Instruction, later: Instruction) -> Finding:
+        name = earlier.name
+        return self.finding(
+            earlier.span,
+            f"Multiple {name} instructions should not be used in the same stage because only "
+            f"the last one will be used; remove this {name} (line {later.start_line + 1} "
+            "replaces it)",
+            related=(Related(later.keyword.span, f"this {name} replaces the earlier one"),),
+            fix=Fix(f"Remove the overridden {name}", (TextEdit(_lines(tree, earlier), ""),)),
+            unnecessary=True,
+            data={"buildkit": "MultipleInstructionsDisallowed"})
+
+
+def _lines(tree: Dockerfile, inst: Instruction) -> Span:
+    """The instruction's whole lines, with the line break that ends them."""
+    if inst.end_line + 1 < len(tree.lines):
+        return Span.of(inst.start_line, 0, inst.end_line + 1, 0)
+    if inst.start_line > 0:
+        before = inst.start_line - 1
+        return Span.of(before, len(tree.line_text(before)), inst.end_line,
+                       len(tree.line_text(inst.end_line)))
+    return Span.of(inst.start_line, 0, inst.end_line, len(tree.line_text(inst.end_line)))

@@ -1,0 +1,16 @@
+"""One place in the document that names a stage or a variable."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from ..syntax.span import Span
+
+
+@dataclass(frozen=True, slots=True)
+class Occurrence:
+    """A declaration (``write``) or use of a name; ``exact`` when ``span`` is the bare name."""
+
+    span: Span
+    write: bool
+    exact: bool

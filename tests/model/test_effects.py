@@ -47,6 +47,9 @@ def flags(op: PackageOp) -> list[tuple[str, str | None]]:
         ("wget -q -O /tmp/f.sh https://x/f", "/tmp/f.sh"),
         ("wget -P /downloads https://x/g.whl", "/downloads/g.whl"),
         ("wget https://x/dir/", "/index.html"),
+        ("aria2c -x 4 https://x/h.tar.xz", "/h.tar.xz"),
+        ("aria2c -d /tmp -o i.zip https://x/i", "/tmp/i.zip"),
+        ("aria2c --dir=/opt --out=j.run https://x/j", "/opt/j.run"),
     ],
 )
 def test_downloads(text: str, expected: str) -> None:
@@ -389,6 +392,17 @@ def test_pip_cache_unless_disabled() -> None:
     assert paths(effects("pip install x", env={"PIP_NO_CACHE_DIR": "0"}).created) == [
         "/root/.cache/pip"
     ]
+
+
+def test_pnpm_store_filled_then_pruned() -> None:
+    result = effects("pnpm install --frozen-lockfile && pnpm store prune")
+    assert [(e.path, e.kind) for e in result.created] == [
+        ("/root/.local/share/pnpm/store", "cache")
+    ]
+    assert [(e.path, e.kind) for e in result.removed] == [
+        ("/root/.local/share/pnpm/store", "clean")
+    ]
+    assert paths(effects("pnpm i --store-dir /pnpm/store").created) == ["/pnpm/store"]
 
 
 def test_rpm_cache_filled_then_cleaned() -> None:

@@ -71,6 +71,17 @@ def test_configured_target_changes_the_image_chain() -> None:
     assert a.graph.reachable == frozenset({0, 1})
 
 
+def test_buildkit_name_resolution_details() -> None:
+    a = analyze("FROM alpine AS builder\nFROM Builder AS x\nFROM alpine AS dup\n"
+                "FROM alpine AS dup\nFROM scratch\nCOPY --from=dup /a /a\n"
+                "RUN --mount=from=0,target=/m true\n")
+    assert a.stages[1].base_stage is None
+    copy = next(r for r in a.refs if r.kind == "copy")
+    assert copy.target == 3
+    mount = next(r for r in a.refs if r.kind == "mount")
+    assert mount.resolution == "image"
+
+
 def test_cycles_are_found() -> None:
     a = analyze("FROM a AS x\nCOPY --from=z /a /a\nFROM a AS y\nCOPY --from=x /b /b\n"
                 "FROM a AS z\nCOPY --from=y /c /c\nFROM a AS self\nCOPY --from=self /d /d\n")

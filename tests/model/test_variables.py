@@ -35,11 +35,15 @@ def test_scopes_follow_args_env_and_stage_inheritance() -> None:
         RUN echo $APP
         FROM base AS child
         RUN echo $APP $VERSION
+        FROM alpine AS other
+        RUN echo $VERSION
         """))
+    assert a.variable("VERSION", 9) is None
     run_base, run_child = 5, 7
     assert a.variable("APP", run_base).value == "/opt/app-1.0"  # type: ignore[union-attr]
     assert a.variable("GREETING", run_base).value == "hello world"  # type: ignore[union-attr]
     assert a.variable("APP", run_child).kind == "env"  # type: ignore[union-attr]
-    assert a.variable("VERSION", run_child) is None
+    inherited = a.variable("VERSION", run_child)
+    assert inherited is not None and (inherited.kind, inherited.value) == ("arg", "1.0")
     assert a.global_scope["TOKEN"].value is None
     assert a.global_scope["TARGETARCH"].value == "amd64"

@@ -243,6 +243,13 @@ _CACHES: dict[str, _Cache] = {
     "yarn": _Cache(
         "~/.cache/yarn", _FILLS, frozenset({"cache clean"}), "--cache-folder", "YARN_CACHE_FOLDER"
     ),
+    "pnpm": _Cache(
+        "~/.local/share/pnpm/store",
+        _words("install add"),
+        frozenset({"store prune"}),
+        "--store-dir",
+        "npm_config_store_dir",
+    ),
     "dnf": _Cache("/var/cache/dnf", _FILLS, _CLEAN),
     "yum": _Cache("/var/cache/yum", _FILLS, _CLEAN),
     "microdnf": _Cache("/var/cache/yum", _FILLS, _CLEAN),
@@ -261,6 +268,11 @@ _WGET_SHORT = "OoPaitTwUeBlARDIXQ"
 _WGET_LONG = _words(
     "--output-document --directory-prefix --output-file --append-output --input-file --tries "
     "--timeout --user --password --header --user-agent --post-data --ca-certificate --wait"
+)
+_ARIA2C_SHORT = "dosxkjilUNtm"
+_ARIA2C_LONG = _words(
+    "--dir --out --max-connection-per-server --split --min-split-size --max-concurrent-downloads "
+    "--input-file --user-agent --header --checksum --log --timeout --max-tries"
 )
 _TAR_SHORT = "fCTXbKNgFLVHI"
 _TAR_LONG = _words(
@@ -708,6 +720,21 @@ def _wget(state: _State, command: Command) -> None:
         _remote_name(state, url, base, "index.html")
 
 
+def _aria2c(state: _State, command: Command) -> None:
+    """``aria2c [-d DIR] [-o NAME] URL``: the name is relative to DIR (default: cwd)."""
+    opts, urls = getopt(command.args, _ARIA2C_SHORT, _ARIA2C_LONG)
+    if any(o.name in ("-i", "--input-file") for o in opts) or not urls:
+        return
+    folder = _last(opts, "-d", "--dir")
+    base = state.paths(folder)[0] if folder is not None else None
+    out = _last(opts, "-o", "--out")
+    if out is None:
+        _remote_name(state, urls[0], base, "index.html")
+        return
+    for where in state.paths(out, base):
+        state.add(state.created, where, "download", out)
+
+
 def _tar(state: _State, command: Command) -> None:
     """``tar -x[f] ARCHIVE [-C DIR]``: the archive is an input, DIR is extracted into."""
     args = command.args
@@ -1001,6 +1028,7 @@ _HANDLERS: dict[str, Callable[[_State, Command], None]] = {
     "popd": _popd,
     "curl": _curl,
     "wget": _wget,
+    "aria2c": _aria2c,
     "tar": _tar,
     "unzip": _unzip,
     "git": _git,

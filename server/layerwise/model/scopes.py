@@ -36,13 +36,14 @@ def instruction_scopes(instructions: tuple[Instruction, ...], stages: tuple[Stag
                        globals_: Mapping[str, Variable], escape: str) -> list[Scope]:
     """The scope each instruction sees (before its own definitions take effect).
 
-    Instructions before the first FROM see the global scope. A stage starts with the ENV of
-    its base stage (``FROM <stage>``); ARGs never cross stages.
+    Instructions before the first FROM see the global scope. A stage built on another stage
+    (``FROM <stage>``) starts with that stage's ENV and ARGs, as BuildKit does; other stages
+    start empty.
     """
     scopes: list[Scope] = [globals_] * len(instructions)
-    final_env: dict[int, dict[str, Variable]] = {}
+    final_scope: dict[int, dict[str, Variable]] = {}
     for stage in stages:
-        inherited = final_env.get(stage.base_stage, {}) if stage.base_stage is not None else {}
+        inherited = final_scope.get(stage.base_stage, {}) if stage.base_stage is not None else {}
         scope: dict[str, Variable] = dict(inherited)
         for i in stage.instructions:
             inst = instructions[i]
@@ -59,7 +60,7 @@ def instruction_scopes(instructions: tuple[Instruction, ...], stages: tuple[Stag
                     value = expand(raw, before, escape)
                     scope[kv.key.value] = Variable(
                         kv.key.value, value.value if value.exact else None, "env", kv.key.span, i)
-        final_env[stage.index] = {k: v for k, v in scope.items() if v.kind == "env"}
+        final_scope[stage.index] = dict(scope)
     return scopes
 
 

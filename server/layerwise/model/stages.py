@@ -68,7 +68,11 @@ def split_stages(instructions: tuple[Instruction, ...]) -> list[tuple[int, list[
 
 def build_stages(instructions: tuple[Instruction, ...], global_scope: Mapping[str, Variable],
                  escape: str) -> tuple[tuple[Stage, ...], list[StageRef]]:
-    """Create the stages and their ``FROM`` references (earlier stages only, as BuildKit)."""
+    """Create the stages and their ``FROM`` references.
+
+    As in BuildKit, ``FROM x`` names a stage only if one above is called exactly ``x`` (names
+    are lower-cased where they are defined, not where they are used); the nearest one wins.
+    """
     stages: list[Stage] = []
     refs: list[StageRef] = []
     by_name: dict[str, int] = {}
@@ -81,7 +85,7 @@ def build_stages(instructions: tuple[Instruction, ...], global_scope: Mapping[st
         name_token = words[2] if as_token is not None else None
         name = name_token.value.lower() if name_token else None
         base = expand(base_token.value, global_scope, escape).value if base_token else ""
-        base_stage = by_name.get(base.lower())
+        base_stage = by_name.get(base)
         if base_token is not None:
             refs.append(StageRef(
                 "from", base_token.value, base.lower(), base_token.span, from_index, index,
@@ -90,18 +94,22 @@ def build_stages(instructions: tuple[Instruction, ...], global_scope: Mapping[st
         stages.append(Stage(
             index, from_index, tuple(members), name, name_token, as_token, base, base_token,
             base_stage, inst.flag("platform"), inst.start_line, end_inst.end_line))
-        if name and name not in by_name:
+        if name:
             by_name[name] = index
     return tuple(stages), refs
 
 
-def resolve_from(value: str, stages: tuple[Stage, ...]) -> tuple[int | None, str]:
-    """Resolve a ``--from`` value against all stages, then indexes, as BuildKit does."""
+def resolve_from(value: str, stages: tuple[Stage, ...],
+                 numeric: bool = True) -> tuple[int | None, str]:
+    """Resolve a ``--from`` value as BuildKit does: the last stage with that name, then indexes.
+
+    ``RUN --mount=from=`` takes no index (``numeric=False``): a number there is an image name.
+    """
     lowered = value.lower()
-    for stage in stages:
+    for stage in reversed(stages):
         if stage.name == lowered:
             return stage.index, "stage"
-    if lowered.isdigit():
+    if numeric and lowered.isdigit():
         number = int(lowered)
         if number < len(stages):
             return number, "index"
@@ -111,12 +119,12 @@ def resolve_from(value: str, stages: tuple[Stage, ...]) -> tuple[int | None, str
 
 def from_refs(instructions: tuple[Instruction, ...], stages: tuple[Stage, ...],
               scopes: list[Mapping[str, Variable]], escape: str) -> list[StageRef]:
-    """Collect ``COPY/ADD --from`` and ``RUN --mount=from`` references of every stage."""
+    """Collect ``COPY --from`` and ``RUN --mount=from`` references (``ADD`` has no ``--from``)."""
     refs: list[StageRef] = []
     for stage in stages:
         for i in stage.instructions[1:]:
             inst = instructions[i].effective
-            if inst.name in ("COPY", "ADD"):
+            if inst.name == "COPY":
                 flag = inst.flag("from")
                 if flag is not None and flag.value and flag.value_span is not None:
                     refs.append(_ref("copy", flag.value, flag.value_span, i, stage.index, stages,
@@ -142,5 +150,5 @@ def _ref(kind: str, text: str, span: Span, instruction: int, stage: int,
          stages: tuple[Stage, ...], scope: Mapping[str, Variable], escape: str) -> StageRef:
     """Build one ``--from`` reference."""
     name = expand(text, scope, escape).value.lower()
-    target, resolution = resolve_from(name, stages)
+    target, resolution = resolve_from(name, stages, numeric=kind == "copy")
     return StageRef(kind, text, name, span, instruction, stage, target, resolution)

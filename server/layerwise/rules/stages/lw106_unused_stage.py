@@ -1,0 +1,118 @@
+"""LW106 unused-stage."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+
+from ...model.analysis import Analysis
+from ...model.stages import Stage
+from ...syntax.span import TextEdit
+from ..base import Finding, Fix, Rule, Severity
+from ._common import (
+    instructions_of,
+    stage_anchor,
+    stage_block,
+    stage_title,
+    stage_uses,
+    whole_lines,
+)
+
+#: Names people give stages they build with ``--target`` (CI, tooling, dev environments).
+_TARGET_NAME = re.compile(
+    r"test.*|lint|dev.*|debug|ci|release|binaries|artifacts|.*-coverage|vendor.*|validate.*")
+#: The same conventions as one word of a longer name (``unit-test``, ``go-lint``,
+#: ``validate-toc``), plus the generator and export targets of bake files (``update``).
+_TARGET_WORD = re.compile(
+    r"tests?|testing|lint|linter|lints|dev|devel|develop|development|debug|ci|release|"
+    r"binaries|artifacts|coverage|vendor|validate|validation|verify|check|checks|update|"
+    r"generate|gen|fmt|format|analyze|analyse|docs|e2e|integration|bench|output|export|fix")
+_SEPARATORS = re.compile(r"[-_.]")
+
+
+def conventional_target(name: str) -> bool:
+    """Tell whether a stage name says it is built on purpose with ``--target``."""
+    if _TARGET_NAME.fullmatch(name):
+        return True
+    return any(_TARGET_WORD.fullmatch(word) for word in _SEPARATORS.split(name))
+
+
+class UnusedStage(Rule):
+    """## What it does
+    Flags a stage that is not the last one, that no `FROM`, `COPY --from` or
+    `RUN --mount=from` refers to, and that is not a build target (configured in the
+    workspace, or conventionally named like `test`, `lint`, `dev`, `debug` or `release`).
+
+    ## Why it matters
+    BuildKit only builds the stages the target needs, so this stage's work is skipped: often
+    a forgotten `COPY --from` (the image lacks what the stage builds). The legacy builder
+    still builds it, which only costs time.
+
+    ## Example
+    ```dockerfile
+    FROM maven:3.9 AS build
+    RUN mvn -q package
+
+    FROM eclipse-temurin:21-jre
+    COPY target/app.jar /app.jar
+    ```
+
+    ## Use instead
+    ```dockerfile
+    FROM maven:3.9 AS build
+    RUN mvn -q package
+
+    FROM eclipse-temurin:21-jre
+    COPY --from=build /target/app.jar /app.jar
+    ```
+
+    ## References
+    - Docker docs, multi-stage builds: "Differences between legacy builder and BuildKit"
+    """
+
+    id = "LW106"
+    name = "unused-stage"
+    severity = Severity.HINT
+    summary = "Stage is never used"
+
+    def check(self, analysis: Analysis) -> Iterator[Finding]:
+        """Report stages nothing uses, except the last one and the targets."""
+        stages = analysis.stages
+        for stage in stages[:-1]:
+            if stage.index == analysis.graph.target:
+                continue
+            if stage.name and conventional_target(stage.name):
+                continue
+            if _export_stage(analysis, stage) or _duplicated(analysis, stage):
+                continue
+            if next(stage_uses(analysis, stage), None) is not None:
+                continue
+            yield self.finding(
+                stage_anchor(analysis, stage),
+                f"{stage_title(stage)} is never used: no FROM, --from or --mount=from "
+                "refers to it and it is not the build target, so BuildKit skips it",
+                unnecessary=True, fix=self._remove(analysis, stage))
+
+    def _remove(self, analysis: Analysis, stage: Stage) -> Fix | None:
+        """Delete the stage's lines, unless later stages are referenced by index."""
+        if any(ref.resolution == "index" and ref.target is not None and ref.target > stage.index
+               for ref in analysis.refs):
+            return None
+        first, last = stage_block(analysis, stage)
+        return Fix(f"Remove {stage_title(stage)}",
+                   (TextEdit(whole_lines(first, last), ""),), safe=False)
+
+
+def _duplicated(analysis: Analysis, stage: Stage) -> bool:
+    """Another stage has the same name (LW104): which one a reference gets is BuildKit's call."""
+    return stage.name is not None and any(
+        s.name == stage.name for s in analysis.stages if s is not stage)
+
+
+def _export_stage(analysis: Analysis, stage: Stage) -> bool:
+    """A ``FROM scratch`` stage that only copies files: an ``--output`` target of bake files."""
+    if stage.base != "scratch" or stage.base_stage is not None:
+        return False
+    instructions = instructions_of(analysis)
+    body = [instructions[i] for i in stage.instructions[1:]]
+    return bool(body) and all(inst.name in ("COPY", "ADD") for inst in body)

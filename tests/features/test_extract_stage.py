@@ -6,6 +6,7 @@ import textwrap
 
 import dockerfile
 
+from layerwise.features.actions.fix_all import apply_edits as apply
 from layerwise.features.actions.extract_stage import (
     PLACEHOLDER,
     extract_parallel,
@@ -13,24 +14,7 @@ from layerwise.features.actions.extract_stage import (
 )
 from layerwise.model.analysis import analyze
 from layerwise.rules.run import run_rules
-from layerwise.syntax.span import Span, TextEdit
-
-
-def apply(text: str, edits: tuple[TextEdit, ...]) -> str:
-    """Apply non-overlapping edits to text (positions in code points)."""
-    lines = text.split("\n")
-    offsets = [0]
-    for line in lines:
-        offsets.append(offsets[-1] + len(line) + 1)
-
-    def offset(line: int, col: int) -> int:
-        return offsets[line] + col if line < len(lines) else len(text)
-
-    for edit in sorted(edits, key=lambda e: e.span.start, reverse=True):
-        a = offset(*edit.span.start)
-        b = offset(*edit.span.end)
-        text = text[:a] + edit.new_text + text[b:]
-    return text
+from layerwise.syntax.span import Span
 
 
 def _lines(text: str, first: int, last: int) -> Span:

@@ -1,0 +1,54 @@
+"""Quick fixes, ignore pragmas and fix-all, applied to text and re-analysed."""
+
+from __future__ import annotations
+
+from layerwise.features.actions.fix_all import apply_edits, fix_text
+from layerwise.features.actions.quick_fixes import quick_fixes
+from layerwise.model.analysis import analyze
+from layerwise.rules.run import run_rules
+from layerwise.syntax.span import Span, TextEdit
+
+TEXT = "FROM alpine\n  RUNN apk add curl\nCMD ['app']\n"
+
+
+def _ids(text: str) -> list[str]:
+    return [f.rule_id for f in run_rules(analyze(text))]
+
+
+def test_rule_fix_and_ignore_actions_for_a_finding() -> None:
+    analysis = analyze(TEXT)
+    findings = run_rules(analysis)
+    fixes = quick_fixes(analysis, findings, Span.of(1, 3, 1, 3))
+    assert [f.title for f in fixes] == ["Change to RUN", "Ignore LW002 for this instruction",
+                                        "Ignore LW002 in this file"]
+    assert fixes[0].preferred
+    assert apply_edits(TEXT, fixes[0].edits) == "FROM alpine\n  RUN apk add curl\nCMD ['app']\n"
+    here = apply_edits(TEXT, fixes[1].edits)
+    assert here == "FROM alpine\n  # layerwise: ignore=LW002\n  RUNN apk add curl\nCMD ['app']\n"
+    assert "LW002" not in _ids(here)
+    whole = apply_edits(TEXT, fixes[2].edits)
+    assert whole.startswith("# layerwise: ignore-file=LW002\nFROM alpine")
+    assert "LW002" not in _ids(whole)
+
+
+def test_ignore_in_file_goes_below_parser_directives() -> None:
+    text = "# syntax=docker/dockerfile:1\nFROM alpine\nRUNN x\n"
+    analysis = analyze(text)
+    fixes = quick_fixes(analysis, run_rules(analysis), Span.of(2, 0, 2, 4))
+    result = apply_edits(text, next(f for f in fixes if "file" in f.title).edits)
+    assert result.splitlines()[:2] == ["# syntax=docker/dockerfile:1",
+                                       "# layerwise: ignore-file=LW002"]
+
+
+def test_fix_all_reaches_a_fixpoint_and_is_idempotent() -> None:
+    def findings_of(text: str):  # type: ignore[no-untyped-def]
+        return run_rules(analyze(text))
+
+    once = fix_text(TEXT, findings_of)
+    assert "RUN apk add curl" in once and '["app"]' in once
+    assert fix_text(once, findings_of) == once
+
+
+def test_apply_edits_clamps_and_orders() -> None:
+    edits = [TextEdit(Span.of(1, 1, 1, 99), "Z"), TextEdit(Span.of(0, 0, 0, 1), "Y")]
+    assert apply_edits("ab\ncd", edits) == "Yb\ncZ"

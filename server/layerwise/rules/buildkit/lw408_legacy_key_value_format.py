@@ -60,8 +60,7 @@ class LegacyKeyValueFormat(Rule):
             text = _rewrite(kv, escape)
             if text is not None:
                 span = Span(kv.key.span.start, kv.value.span.end)
-                fix = Fix(f"Change to {name} {text}" if len(text) <= 60 else
-                          f"Change to {name} {kv.key.value}=…", (TextEdit(span, text),))
+                fix = Fix(f"Change to {name} {kv.key.value}=…", (TextEdit(span, text),))
             yield self.finding(
                 kv.key.span,
                 f'"{name} key=value" should be used instead of legacy "{name} key value" '

@@ -1,0 +1,28 @@
+"""Showing a secret without showing it: the only way secret text may reach any output."""
+
+from __future__ import annotations
+
+#: What stands for the hidden middle of a value.
+ELLIPSIS = "…"
+
+
+def mask(value: str) -> str:
+    """Mask a secret value for messages: at most its first 4 and last 2 characters.
+
+    Long values show ``lgNv…Ji``; shorter ones reveal less so that more than half of the
+    value stays hidden, and values of three characters or fewer show nothing.
+    """
+    value = value.strip()
+    n = len(value)
+    head = min(4, n // 4)
+    tail = min(2, n // 6)
+    if head == 0:
+        return ELLIPSIS
+    return value[:head] + ELLIPSIS + (value[n - tail:] if tail else "")
+
+
+def mask_all(text: str, secrets: list[str]) -> str:
+    """Replace every occurrence of each secret in ``text`` by its mask (longest first)."""
+    for secret in sorted({s for s in secrets if s}, key=len, reverse=True):
+        text = text.replace(secret, mask(secret))
+    return text

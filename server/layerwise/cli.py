@@ -11,6 +11,7 @@ from . import __version__
 from .model.analysis import analyze_bytes
 from .model.context import BuildContext
 from .report.text import format_findings
+from .rules.catalog import rule_page, rules_table
 from .rules.registry import ALL_RULES, find_rule
 from .rules.run import run_rules
 
@@ -84,7 +85,10 @@ def _check(args: argparse.Namespace) -> int:
 
 
 def _rule(args: argparse.Namespace) -> int:
-    """Print a rule's documentation, or the list of rules."""
+    """Print a rule's documentation, the list of rules, or the README's rule table."""
+    if args.table:
+        print(rules_table())
+        return 0
     if not args.rule:
         for rule in ALL_RULES:
             print(f"{rule.id}  {rule.name:<34} {rule.severity.label:<8} {rule.summary}")
@@ -92,18 +96,48 @@ def _rule(args: argparse.Namespace) -> int:
     rule = find_rule(args.rule)
     if rule is None:
         raise UsageError(f"unknown rule: {args.rule}")
-    print(f"# {rule.id} {rule.name}\n\n{rule.summary}. Default severity: "
-          f"{rule.severity.label}.\n")
-    print(_dedent(type(rule).__doc__ or ""))
+    print(rule_page(rule), end="")
     return 0
 
 
-def _dedent(doc: str) -> str:
-    """Dedent a class docstring whose first line is not indented."""
-    import textwrap
+def _serve(args: argparse.Namespace) -> int:
+    """Run the language server (stdio by default, or one TCP client for debugging)."""
+    from .lsp.logs import configure_logging
+    from .lsp.server import create_server, serve_stdio, serve_tcp
 
-    first, _, rest = doc.partition("\n")
-    return (first.strip() + "\n" + textwrap.dedent(rest)).strip()
+    configure_logging(getattr(args, "verbose", 0), getattr(args, "log_file", None))
+    server = create_server()
+    if getattr(args, "tcp", False):
+        code = serve_tcp(server, args.host, args.port)
+    else:
+        stdout = sys.stdout.buffer
+        sys.stdout = sys.stderr  # the protocol owns stdout: a stray print must not corrupt it
+        code = serve_stdio(server, sys.stdin.buffer, stdout)
+    # The session is over: leave at once instead of freeing every analysis one object at a
+    # time (hundreds of milliseconds on big files, while the editor waits for the process).
+    import logging
+    import os
+
+    logging.shutdown()
+    sys.stderr.flush()
+    os._exit(code)
+
+
+def _add_serve_options(parser: argparse.ArgumentParser) -> None:
+    """The transport and logging options of the server."""
+    transport = parser.add_mutually_exclusive_group()
+    transport.add_argument("--stdio", action="store_true",
+                           help="talk LSP over stdin/stdout (the default)")
+    transport.add_argument("--tcp", action="store_true",
+                           help="serve one client over TCP, for debugging")
+    parser.add_argument("--host", default="127.0.0.1", help="TCP host (default: 127.0.0.1)")
+    parser.add_argument("--port", type=int, default=2087, help="TCP port (default: 2087)")
+    parser.add_argument("--log-file", metavar="FILE",
+                        help="write logs to FILE instead of stderr (never stdout)")
+    parser.add_argument("-v", "--verbose", action="count", default=0,
+                        help="log more (-v: info, -vv: debug, including every LSP message)")
+    # Some clients (vscode-languageclient) append this; accept and ignore it.
+    parser.add_argument("--clientProcessId", help=argparse.SUPPRESS)
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -112,13 +146,21 @@ def build_parser() -> argparse.ArgumentParser:
         prog="layerwise",
         description="Dockerfile language server and linter: stage graphs, layer bloat, secrets.")
     parser.add_argument("--version", action="version", version=f"layerwise {__version__}")
+    parser.add_argument("--stdio", action="store_true",
+                        help="run the language server over stdin/stdout (same as `serve`)")
+    parser.add_argument("--clientProcessId", help=argparse.SUPPRESS)
     sub = parser.add_subparsers(dest="command")
+    serve = sub.add_parser("serve", help="run the language server (stdio by default)")
+    _add_serve_options(serve)
+    serve.set_defaults(func=_serve)
     check = sub.add_parser("check", help="analyse Dockerfiles and print findings")
     check.add_argument("paths", nargs="*", help="files or folders (default: .); - reads stdin")
     check.add_argument("--stdin-filename", help="the file name to report for stdin")
     check.set_defaults(func=_check)
     rule = sub.add_parser("rule", help="print a rule's documentation (or list all rules)")
     rule.add_argument("rule", nargs="?", help="rule id or name, e.g. LW106 or unused-stage")
+    rule.add_argument("--table", action="store_true",
+                      help="print the Markdown rule table of the README")
     rule.set_defaults(func=_rule)
     return parser
 
@@ -128,6 +170,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
     if args.command is None:
+        # `layerwise --stdio`, or a bare `layerwise` whose stdin is a pipe (an editor starting
+        # it), serves; typed in a terminal it explains itself.
+        if args.stdio or (argv is None and sys.stdin is not None and not sys.stdin.isatty()):
+            return _serve(args)
         parser.print_help()
         return 0
     try:

@@ -1,0 +1,334 @@
+"""The one translation point between Layerwise's core types and LSP types.
+
+The core counts columns in code points; LSP counts them in the negotiated position encoding
+(UTF-16 unless the client offers UTF-8 or UTF-32). Every conversion goes through a document's
+position codec, so an emoji or a CJK character before a token never shifts its range.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Sequence
+from enum import Enum
+from typing import TYPE_CHECKING, Any, Protocol
+
+from lsprotocol import types
+from pygls.workspace.position_codec import PositionCodec
+
+from ..rules.base import Finding
+from ..syntax.span import Position, Span, TextEdit
+
+if TYPE_CHECKING:
+    from ..features.completion import CompletionEntry
+    from ..features.hover import HoverResult
+    from ..features.symbols import FoldingRange, Symbol
+
+#: Where a rule's documentation page lives; ``{id}`` is the rule id. Change it here only.
+RULE_DOCS_URL = "https://github.com/layerwise-dev/layerwise/blob/main/docs/rules/{id}.md"
+
+#: The ``source`` of every diagnostic.
+SOURCE = "layerwise"
+
+
+class TextLines(Protocol):
+    """What the conversions need from a document: its uri, lines and position codec."""
+
+    @property
+    def uri(self) -> str:
+        """The document's uri."""
+        ...
+
+    @property
+    def lines(self) -> Sequence[str]:
+        """The lines, without their line breaks (split on CR LF, CR and LF, as LSP does)."""
+        ...
+
+    @property
+    def codec(self) -> PositionCodec:
+        """The position codec of the negotiated encoding."""
+        ...
+
+
+# --------------------------------------------------------------------------- positions
+
+
+def _units(codec: PositionCodec, text: str) -> int:
+    """The length of ``text`` in the codec's code units."""
+    return len(text) if text.isascii() else int(codec.client_num_units(text))
+
+
+def to_lsp_position(doc: TextLines, pos: Position) -> types.Position:
+    """A core position (code points) as an LSP position (client units); clamped to the text."""
+    lines = doc.lines
+    line = max(pos.line, 0)
+    if line >= len(lines):
+        last = len(lines) - 1
+        return types.Position(last, _units(doc.codec, lines[last]))
+    text = lines[line]
+    col = min(max(pos.col, 0), len(text))
+    return types.Position(line, _units(doc.codec, text[:col]))
+
+
+def to_range(doc: TextLines, span: Span) -> types.Range:
+    """A core span as an LSP range."""
+    return types.Range(to_lsp_position(doc, span.start), to_lsp_position(doc, span.end))
+
+
+def from_lsp_position(doc: TextLines, pos: types.Position) -> Position:
+    """An LSP position as a core position, clamped to the text.
+
+    Past the end of a line is its end; past the last line is the end of the file.
+    """
+    lines = doc.lines
+    line = max(pos.line, 0)
+    if line >= len(lines):
+        return Position(len(lines) - 1, len(lines[-1]))
+    text = lines[line]
+    target = max(pos.character, 0)
+    if text.isascii():
+        return Position(line, min(target, len(text)))
+    units = 0
+    for col, char in enumerate(text):
+        if units >= target:
+            return Position(line, col)
+        units += _units(doc.codec, char)
+    return Position(line, len(text))
+
+
+def from_range(doc: TextLines, rng: types.Range) -> Span:
+    """An LSP range as a core span (clamped, start before end)."""
+    start, end = from_lsp_position(doc, rng.start), from_lsp_position(doc, rng.end)
+    return Span(start, end) if start <= end else Span(end, start)
+
+
+def location(doc: TextLines, span: Span) -> types.Location:
+    """A span of ``doc`` as a location."""
+    return types.Location(uri=doc.uri, range=to_range(doc, span))
+
+
+def text_edit(doc: TextLines, edit: TextEdit) -> types.TextEdit:
+    """A core edit as an LSP edit."""
+    return types.TextEdit(range=to_range(doc, edit.span), new_text=edit.new_text)
+
+
+def workspace_edit(doc: TextLines, version: int | None, edits: Iterable[TextEdit], *,
+                   document_changes: bool) -> types.WorkspaceEdit:
+    """Edits of one document as a workspace edit, versioned when the client supports it."""
+    lsp_edits: list[types.TextEdit] = [text_edit(doc, e) for e in edits]
+    if document_changes:
+        return types.WorkspaceEdit(document_changes=[types.TextDocumentEdit(
+            text_document=types.OptionalVersionedTextDocumentIdentifier(
+                uri=doc.uri, version=version),
+            edits=list(lsp_edits))])
+    return types.WorkspaceEdit(changes={doc.uri: lsp_edits})
+
+
+# --------------------------------------------------------------------------- diagnostics
+
+
+def rule_docs_url(rule_id: str) -> str:
+    """The documentation page of a rule."""
+    return RULE_DOCS_URL.format(id=rule_id)
+
+
+def diagnostic(doc: TextLines, finding: Finding) -> types.Diagnostic:
+    """A finding as a diagnostic, with everything a code action needs in ``data``."""
+    tags: list[types.DiagnosticTag] = []
+    if finding.unnecessary:
+        tags.append(types.DiagnosticTag.Unnecessary)
+    if finding.deprecated:
+        tags.append(types.DiagnosticTag.Deprecated)
+    related = [types.DiagnosticRelatedInformation(location=location(doc, r.span),
+                                                  message=r.message)
+               for r in finding.related]
+    data: dict[str, Any] = {"id": finding.rule_id, "name": finding.name,
+                            "fix": finding.fix is not None}
+    if finding.data:
+        data["args"] = dict(finding.data)
+    return types.Diagnostic(
+        range=to_range(doc, finding.span),
+        message=finding.message,
+        severity=types.DiagnosticSeverity(int(finding.severity)),
+        code=finding.rule_id,
+        code_description=types.CodeDescription(href=rule_docs_url(finding.rule_id)),
+        source=SOURCE,
+        tags=tags or None,
+        related_information=related or None,
+        data=data,
+    )
+
+
+# --------------------------------------------------------------------------- completion
+
+_KIND_NAMES: dict[str, types.CompletionItemKind] = {
+    "instruction": types.CompletionItemKind.Keyword,
+    "keyword": types.CompletionItemKind.Keyword,
+    "directive": types.CompletionItemKind.Keyword,
+    "flag": types.CompletionItemKind.Property,
+    "option": types.CompletionItemKind.Property,
+    "key": types.CompletionItemKind.Property,
+    "property": types.CompletionItemKind.Property,
+    "value": types.CompletionItemKind.EnumMember,
+    "enum": types.CompletionItemKind.EnumMember,
+    "stage": types.CompletionItemKind.Module,
+    "module": types.CompletionItemKind.Module,
+    "stage_index": types.CompletionItemKind.Value,
+    "index": types.CompletionItemKind.Value,
+    "image": types.CompletionItemKind.Reference,
+    "reference": types.CompletionItemKind.Reference,
+    "variable": types.CompletionItemKind.Variable,
+    "arg": types.CompletionItemKind.Variable,
+    "env": types.CompletionItemKind.Variable,
+    "constant": types.CompletionItemKind.Constant,
+    "snippet": types.CompletionItemKind.Snippet,
+    "file": types.CompletionItemKind.File,
+    "folder": types.CompletionItemKind.Folder,
+    "text": types.CompletionItemKind.Text,
+}
+
+_SNIPPET_SYNTAX = re.compile(r"\$\{\d+:((?:[^{}\\]|\\.)*)\}|\$\{\d+\}|\$\d+|\\([$}\\])")
+
+
+def _kind_name(kind: object) -> str:
+    if isinstance(kind, Enum):
+        return str(kind.name if isinstance(kind.value, int) else kind.value).lower()
+    return str(kind).lower()
+
+
+def completion_kind(kind: object) -> types.CompletionItemKind | None:
+    """Map the core's completion kind (a name, or an LSP-numbered enum) to LSP's."""
+    if kind is None:
+        return None
+    if isinstance(kind, int) and not isinstance(kind, bool):
+        try:
+            return types.CompletionItemKind(int(kind))
+        except ValueError:
+            return None
+    name = _kind_name(kind)
+    if name in _KIND_NAMES:
+        return _KIND_NAMES[name]
+    for member in types.CompletionItemKind:
+        if member.name.lower() == name:
+            return member
+    return None
+
+
+def plain_snippet(text: str) -> str:
+    """Snippet syntax reduced to the text it inserts (placeholders keep their default)."""
+    return _SNIPPET_SYNTAX.sub(lambda m: m.group(1) or m.group(2) or "", text)
+
+
+def completion_item(doc: TextLines, entry: CompletionEntry, *,
+                    snippets: bool) -> types.CompletionItem:
+    """A completion entry as an LSP completion item (its documentation is plain text)."""
+    is_snippet = bool(entry.is_snippet) and snippets
+    text = entry.insert_text if entry.insert_text is not None else entry.label
+    if entry.is_snippet and not snippets:
+        text = plain_snippet(text)
+    item = types.CompletionItem(
+        label=entry.label,
+        kind=completion_kind(entry.kind),
+        detail=entry.detail or None,
+        documentation=entry.documentation or None,
+        sort_text=entry.sort_text,
+        filter_text=entry.filter_text,
+        insert_text_format=(types.InsertTextFormat.Snippet if is_snippet
+                            else types.InsertTextFormat.PlainText),
+    )
+    if entry.replace is not None:
+        item.text_edit = types.TextEdit(range=to_range(doc, entry.replace), new_text=text)
+    else:
+        item.insert_text = text
+    return item
+
+
+# --------------------------------------------------------------------------- hover, symbols
+
+
+def hover(doc: TextLines, result: HoverResult, *, markdown: bool) -> types.Hover:
+    """A hover result as an LSP hover in the client's preferred markup."""
+    kind = types.MarkupKind.Markdown if markdown else types.MarkupKind.PlainText
+    return types.Hover(contents=types.MarkupContent(kind=kind, value=result.text),
+                       range=to_range(doc, result.span) if result.span is not None else None)
+
+
+_HIGHLIGHT_KINDS = {
+    "read": types.DocumentHighlightKind.Read,
+    "write": types.DocumentHighlightKind.Write,
+    "text": types.DocumentHighlightKind.Text,
+}
+
+
+def highlight(doc: TextLines, span: Span, kind: str) -> types.DocumentHighlight:
+    """One occurrence for document highlight."""
+    return types.DocumentHighlight(range=to_range(doc, span),
+                                   kind=_HIGHLIGHT_KINDS.get(str(kind).lower(),
+                                                             types.DocumentHighlightKind.Text))
+
+
+_SYMBOL_NAMES: dict[str, types.SymbolKind] = {
+    "stage": types.SymbolKind.Module,
+    "instruction": types.SymbolKind.Function,
+    "arg": types.SymbolKind.Variable,
+    "env": types.SymbolKind.Variable,
+    "variable": types.SymbolKind.Variable,
+    "label": types.SymbolKind.Property,
+    "directive": types.SymbolKind.Key,
+    "heredoc": types.SymbolKind.String,
+    "comment": types.SymbolKind.String,
+}
+
+
+def symbol_kind(kind: object) -> types.SymbolKind:
+    """Map the core's symbol kind (a name, or an LSP-numbered enum) to LSP's."""
+    if isinstance(kind, int) and not isinstance(kind, bool):
+        try:
+            return types.SymbolKind(int(kind))
+        except ValueError:
+            return types.SymbolKind.Object
+    name = _kind_name(kind)
+    if name in _SYMBOL_NAMES:
+        return _SYMBOL_NAMES[name]
+    for member in types.SymbolKind:
+        if member.name.lower() == name:
+            return member
+    return types.SymbolKind.Object
+
+
+def document_symbol(doc: TextLines, symbol: Symbol) -> types.DocumentSymbol:
+    """A core symbol (and its children) as a hierarchical document symbol."""
+    rng = to_range(doc, symbol.span)
+    selection = to_range(doc, symbol.selection_span)
+    if not _range_contains(rng, selection):
+        selection = types.Range(rng.start, rng.start)
+    children = [document_symbol(doc, child) for child in symbol.children]
+    return types.DocumentSymbol(
+        name=symbol.name or "?",
+        kind=symbol_kind(symbol.kind),
+        range=rng,
+        selection_range=selection,
+        detail=symbol.detail or None,
+        children=children or None,
+    )
+
+
+def _range_contains(outer: types.Range, inner: types.Range) -> bool:
+    def key(p: types.Position) -> tuple[int, int]:
+        return (p.line, p.character)
+    return key(outer.start) <= key(inner.start) and key(inner.end) <= key(outer.end)
+
+
+_FOLDING_KINDS = {
+    "comment": types.FoldingRangeKind.Comment,
+    "imports": types.FoldingRangeKind.Imports,
+    "region": types.FoldingRangeKind.Region,
+}
+
+
+def folding_range(folding: FoldingRange) -> types.FoldingRange:
+    """A core folding range (whole lines) as an LSP folding range."""
+    kind = None
+    if folding.kind is not None:
+        kind = _FOLDING_KINDS.get(_kind_name(folding.kind))
+    return types.FoldingRange(start_line=folding.start_line, end_line=folding.end_line,
+                              kind=kind)

@@ -1,0 +1,6 @@
+"""LSP handlers, one module per area; each has ``register(server)``.
+
+A handler gets the document and its cached analysis from the server's document store, calls a
+pure function of ``layerwise.features`` (or the rules), and converts the result with
+``layerwise.lsp.convert``.
+"""

@@ -1,0 +1,36 @@
+"""Completion: stage names after ``--from=``, flags, instructions, variables."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from lsprotocol import types
+
+from ...features import completion as feature
+from .. import convert
+
+if TYPE_CHECKING:
+    from ..server import LayerwiseServer
+
+#: ``-`` and ``=`` for flags and their values, ``$``/``{`` for variables, space after keywords.
+TRIGGER_CHARACTERS = ["-", "=", "$", "{", " "]
+
+
+def text_document_completion(ls: LayerwiseServer,
+                             params: types.CompletionParams) -> types.CompletionList | None:
+    """Complete at the cursor."""
+    doc = ls.documents.get(params.text_document.uri)
+    if doc is None:
+        return None
+    pos = convert.from_lsp_position(doc, params.position)
+    snippets = ls.client.snippets
+    entries = feature.complete(ls.documents.analysis(doc), pos, snippets=snippets)
+    items = [convert.completion_item(doc, entry, snippets=snippets) for entry in entries]
+    return types.CompletionList(is_incomplete=False, items=items)
+
+
+def register(server: LayerwiseServer) -> None:
+    """Register completion."""
+    server.feature(types.TEXT_DOCUMENT_COMPLETION, types.CompletionOptions(
+        trigger_characters=TRIGGER_CHARACTERS, resolve_provider=False))(
+        text_document_completion)

@@ -1,0 +1,152 @@
+"""The server process on the wire: framing, exit codes, logs, bad JSON, CLI entry points, TCP.
+
+These tests write a whole session to the server's stdin and read everything it writes until it
+exits (closing stdin ends a session), so nothing waits on a timer.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import pty
+import re
+import subprocess
+import sys
+from pathlib import Path
+from typing import Any
+
+import pytest
+from lsprotocol import types
+
+from .helpers import BROKEN, make_client
+
+LAYERWISE = [sys.executable, "-m", "layerwise"]
+INITIALIZE = {"jsonrpc": "2.0", "id": 1, "method": "initialize",
+              "params": {"processId": None, "rootUri": None, "capabilities": {}}}
+INITIALIZED = {"jsonrpc": "2.0", "method": "initialized", "params": {}}
+SHUTDOWN = {"jsonrpc": "2.0", "id": 99, "method": "shutdown"}
+EXIT = {"jsonrpc": "2.0", "method": "exit"}
+
+
+def frame(message: dict[str, Any] | bytes) -> bytes:
+    """One message with its Content-Length header."""
+    body = message if isinstance(message, bytes) else json.dumps(message).encode()
+    return b"Content-Length: %d\r\n\r\n" % len(body) + body
+
+
+def run(messages: list[dict[str, Any] | bytes], args: list[str] | None = None,
+        ) -> tuple[int, list[dict[str, Any]], str]:
+    """Run a server over a whole scripted session; return exit code, messages and stderr."""
+    data = b"".join(frame(m) for m in messages)
+    proc = subprocess.run(LAYERWISE + (args if args is not None else ["--stdio"]), input=data,
+                          capture_output=True, timeout=60, check=False)
+    return proc.returncode, parse(proc.stdout), proc.stderr.decode("utf-8", "replace")
+
+
+def parse(stdout: bytes) -> list[dict[str, Any]]:
+    """Split stdout into messages, failing on anything that is not a well-formed frame."""
+    messages = []
+    rest = stdout
+    while rest:
+        header, sep, rest = rest.partition(b"\r\n\r\n")
+        assert sep, f"stdout holds something that is not an LSP message: {header[:200]!r}"
+        match = re.search(rb"Content-Length: (\d+)", header)
+        assert match, f"no Content-Length in {header!r}"
+        length = int(match.group(1))
+        body, rest = rest[:length], rest[length:]
+        messages.append(json.loads(body))
+    return messages
+
+
+def response(messages: list[dict[str, Any]], msg_id: int | None) -> dict[str, Any]:
+    """The response with this id."""
+    (found,) = [m for m in messages if "method" not in m and m.get("id", "absent") == msg_id]
+    return found
+
+
+def test_session_over_a_pipe() -> None:
+    # A bare `layerwise` with piped stdin serves; bad JSON and bad parameters get errors and
+    # the session goes on to a clean exit.
+    bad = {"jsonrpc": "2.0", "id": 7, "method": "textDocument/hover",
+           "params": {"textDocument": 5}}
+    code, messages, _ = run([INITIALIZE, INITIALIZED, b"{not json", bad, SHUTDOWN, EXIT],
+                            args=[])
+    assert code == 0
+    assert response(messages, 1)["result"]["serverInfo"]["name"] == "layerwise"
+    parse_error = response(messages, None)["error"]
+    assert parse_error["code"] == -32700 and "not JSON" in parse_error["message"]
+    invalid = response(messages, 7)["error"]
+    assert invalid["code"] == -32602
+    assert "textDocument/hover" in invalid["message"] and "position" in invalid["message"]
+    assert response(messages, 99) == {"jsonrpc": "2.0", "id": 99, "result": None}
+
+
+def test_exit_without_shutdown_exits_with_1() -> None:
+    code, messages, _ = run([INITIALIZE, INITIALIZED, EXIT], ["--stdio"])
+    assert code == 1 and response(messages, 1)
+
+
+def test_logs_never_reach_stdout(tmp_path: Path) -> None:
+    log = tmp_path / "layerwise.log"
+    opened = {"jsonrpc": "2.0", "method": "textDocument/didOpen", "params": {"textDocument": {
+        "uri": (tmp_path / "Dockerfile").as_uri(), "languageId": "dockerfile", "version": 1,
+        "text": BROKEN}}}
+    code, messages, stderr = run([INITIALIZE, INITIALIZED, opened, SHUTDOWN, EXIT],
+                                 ["serve", "--stdio", "-vv", "--log-file", str(log)])
+    assert code == 0  # parse() checked that stdout holds nothing but messages
+    assert any(m.get("method") == "textDocument/publishDiagnostics" for m in messages)
+    assert "publishDiagnostics" in log.read_text(encoding="utf-8")  # -vv logs every message
+    assert stderr == ""
+
+    # Without --log-file, logs go to stderr; the end of input ends the server.
+    code, messages, stderr = run([INITIALIZE, INITIALIZED, opened], ["serve", "-v"])
+    assert code == 0 and "INFO" in stderr
+    assert any(m.get("method") == "textDocument/publishDiagnostics" for m in messages)
+
+
+def test_bare_command_prints_help_in_a_terminal() -> None:
+    leader, follower = pty.openpty()
+    try:
+        proc = subprocess.run(LAYERWISE, stdin=follower, capture_output=True, timeout=60,
+                              check=False)
+    finally:
+        os.close(follower)
+        os.close(leader)
+    assert proc.returncode == 0
+    assert b"usage: layerwise" in proc.stdout and b"serve" in proc.stdout
+
+
+@pytest.mark.asyncio
+async def test_tcp_serves_one_client(tmp_path: Path) -> None:
+    import asyncio
+
+    server = await asyncio.create_subprocess_exec(
+        *LAYERWISE, "serve", "--tcp", "--port", "0",
+        stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.PIPE)
+    assert server.stderr is not None
+    port = None
+    while port is None:
+        line = (await server.stderr.readline()).decode()
+        assert line, "the server exited before listening"
+        if match := re.search(r"serving LSP on 127\.0\.0\.1:(\d+)", line):
+            port = int(match.group(1))
+    client = make_client()
+    try:
+        await client.start_tcp("127.0.0.1", port)
+        result = await client.initialize_session(types.InitializeParams(
+            capabilities=types.ClientCapabilities()))
+        assert result.server_info is not None and result.server_info.name == "layerwise"
+        uri = (tmp_path / "Dockerfile").as_uri()
+        client.text_document_did_open(types.DidOpenTextDocumentParams(
+            text_document=types.TextDocumentItem(uri=uri, language_id="dockerfile", version=1,
+                                                 text=BROKEN)))
+        published = await client.wait_for_notification(types.TEXT_DOCUMENT_PUBLISH_DIAGNOSTICS)
+        assert published.version == 1 and published.diagnostics
+        await client.shutdown_async(None)
+        client.exit(None)
+        assert await server.wait() == 0
+    finally:
+        if server.returncode is None:
+            server.kill()
+            await server.wait()
+        await client.stop()

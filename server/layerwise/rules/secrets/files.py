@@ -5,6 +5,7 @@ from __future__ import annotations
 import posixpath
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 from fnmatch import fnmatchcase
 
 
@@ -88,6 +89,7 @@ def _matches(path: str, pattern: str) -> bool:
     return fnmatchcase(posixpath.basename(path), pattern)
 
 
+@lru_cache(maxsize=65536)
 def classify(path: str) -> CredentialFile | None:
     """What credential a path names (a file, a directory, or a glob), or None.
 

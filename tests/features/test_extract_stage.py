@@ -6,12 +6,12 @@ import textwrap
 
 import dockerfile
 
-from layerwise.features.actions.fix_all import apply_edits as apply
 from layerwise.features.actions.extract_stage import (
     PLACEHOLDER,
     extract_parallel,
     extract_stage,
 )
+from layerwise.features.actions.fix_all import apply_edits as apply
 from layerwise.model.analysis import analyze
 from layerwise.rules.run import run_rules
 from layerwise.syntax.span import Span
@@ -117,3 +117,40 @@ def test_not_offered_on_from_only_or_across_stages() -> None:
     text = "FROM alpine AS a\nRUN true\nFROM alpine AS b\nRUN true\n"
     assert extract_stage(analyze(text), _lines(text, 0, 0)) is None
     assert extract_stage(analyze(text), _lines(text, 1, 3)) is None
+
+
+def test_not_offered_without_an_instruction_that_builds() -> None:
+    text = 'FROM alpine AS app\nRUN true\nENV A=1\nCMD ["app"]\n'
+    analysis = analyze(text)
+    assert extract_stage(analysis, Span.of(3, 2, 3, 2)) is None  # the cursor on CMD
+    assert extract_stage(analysis, _lines(text, 2, 3)) is None
+
+
+def test_settings_of_the_selection_stay_in_effect_for_the_rest_of_the_stage() -> None:
+    text = textwrap.dedent("""\
+        FROM golang:1.22 AS app
+        RUN apt-get update && apt-get install -y --no-install-recommends make
+        ARG MODE=release
+        ENV GOFLAGS=-mod=vendor
+        WORKDIR /src
+        RUN git clone https://github.com/example/tool.git /src/tool
+        LABEL stage=tool
+        RUN echo $MODE $GOFLAGS > /mode
+        CMD ["/src/tool/run"]
+        """)
+    plan = extract_stage(analyze(text), _lines(text, 2, 6))
+    assert plan is not None
+    result = apply(text, plan.edits)
+    rest = result[result.index("FROM app-base AS app"):]
+    assert rest == textwrap.dedent("""\
+        FROM app-base AS app
+        COPY --from=fetch-tool /src/tool /src/tool
+        ARG MODE=release
+        ENV GOFLAGS=-mod=vendor
+        WORKDIR /src
+        LABEL stage=tool
+        RUN echo $MODE $GOFLAGS > /mode
+        CMD ["/src/tool/run"]
+        """)
+    dockerfile.parse_string(result)
+    assert not _ids(result, "LW0") and not _ids(result, "LW1")

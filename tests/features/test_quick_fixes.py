@@ -2,9 +2,15 @@
 
 from __future__ import annotations
 
-from layerwise.features.actions.fix_all import apply_edits, fix_text
+from layerwise.features.actions.fix_all import (
+    apply_edits,
+    fix_text,
+    safe_edits,
+    self_overlapping,
+)
 from layerwise.features.actions.quick_fixes import quick_fixes
 from layerwise.model.analysis import analyze
+from layerwise.rules.base import Finding, Fix, Severity
 from layerwise.rules.run import run_rules
 from layerwise.syntax.span import Span, TextEdit
 
@@ -45,10 +51,33 @@ def test_fix_all_reaches_a_fixpoint_and_is_idempotent() -> None:
         return run_rules(analyze(text))
 
     once = fix_text(TEXT, findings_of)
-    assert "RUN apk add curl" in once and '["app"]' in once
+    # Other safe fixes (LW206 adds --no-cache) may apply too.
+    assert "  RUN apk add" in once and "RUNN" not in once and '["app"]' in once
     assert fix_text(once, findings_of) == once
 
 
 def test_apply_edits_clamps_and_orders() -> None:
     edits = [TextEdit(Span.of(1, 1, 1, 99), "Z"), TextEdit(Span.of(0, 0, 0, 1), "Y")]
     assert apply_edits("ab\ncd", edits) == "Yb\ncZ"
+
+
+def _finding(edits: tuple[TextEdit, ...], safe: bool = True) -> Finding:
+    return Finding("LW999", "test", Severity.WARNING, "test", Span.of(1, 0, 1, 4),
+                   fix=Fix("Broken fix", edits, safe=safe))
+
+
+# A deletion of line 1 plus an insert inside that line: no client can apply both.
+_CONFLICTING = (TextEdit(Span.of(1, 0, 2, 0), ""), TextEdit(Span.of(1, 3, 1, 3), " --x"))
+
+
+def test_a_fix_whose_own_edits_overlap_is_not_offered() -> None:
+    assert self_overlapping(_CONFLICTING)
+    assert not self_overlapping((TextEdit(Span.of(1, 0, 1, 3), "RUN"),
+                                 TextEdit(Span.of(1, 3, 1, 3), " --x"),  # touching is fine
+                                 TextEdit(Span.of(0, 0, 0, 0), "a"),
+                                 TextEdit(Span.of(0, 0, 0, 0), "b")))  # so are two inserts
+    analysis = analyze(TEXT)
+    fixes = quick_fixes(analysis, [_finding(_CONFLICTING)], Span.of(1, 0, 1, 0))
+    assert [f.title for f in fixes] == ["Ignore LW999 for this instruction",
+                                        "Ignore LW999 in this file"]
+    assert safe_edits([_finding(_CONFLICTING)]) == []

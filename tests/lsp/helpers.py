@@ -9,6 +9,7 @@ from __future__ import annotations
 import asyncio
 import concurrent.futures
 import itertools
+import re
 import sys
 from collections.abc import Callable
 from pathlib import Path
@@ -75,9 +76,16 @@ def capabilities(profile: str) -> types.ClientCapabilities:
     ``vscode``: VS Code 1.65.2 (cannot pull diagnostics, UTF-16). ``neovim``: the newest Neovim
     pytest-lsp knows; it pulls diagnostics and offers UTF-8 first. ``plain``: Neovim without
     Markdown, snippets, nested symbols or ``workspace/configuration``, in UTF-16.
+    ``noresolve``: VS Code without ``codeAction/resolve`` support.
     """
     if profile == "vscode":
         return client_capabilities("visual_studio_code")
+    if profile == "noresolve":  # VS Code without codeAction/resolve: edits must come inline
+        caps = client_capabilities("visual_studio_code")
+        assert caps.text_document is not None and caps.text_document.code_action is not None
+        caps.text_document.code_action.resolve_support = None
+        caps.text_document.code_action.data_support = None
+        return caps
     caps = client_capabilities("neovim")
     assert caps.text_document is not None
     if caps.text_document.diagnostic is None:  # make sure the Neovim-like profile pulls
@@ -240,3 +248,81 @@ def pos(line: int, character: int) -> types.Position:
 def doc_id(uri: str) -> types.TextDocumentIdentifier:
     """A text document identifier."""
     return types.TextDocumentIdentifier(uri=uri)
+
+
+# --------------------------------------------------------------------------- applying edits
+
+_LINE_BREAK = re.compile(r"\r\n|\r|\n")
+
+
+def offset_at(client: RecordingClient, text: str, position: types.Position) -> int:
+    """The offset in ``text`` of an LSP position in the client's encoding (strict: no clamping).
+
+    A position inside a character (in the middle of a surrogate pair or a UTF-8 sequence) or
+    past the end of its line is an error: a real editor would apply the edit elsewhere.
+    """
+    starts = [0] + [m.end() for m in _LINE_BREAK.finditer(text)]
+    assert position.line < len(starts), f"line {position.line} is past the end"
+    start = starts[position.line]
+    end = (starts[position.line + 1] if position.line + 1 < len(starts) else len(text))
+    line = _LINE_BREAK.sub("", text[start:end])
+    count = 0
+    for col, char in enumerate(line):
+        if count == position.character:
+            return start + col
+        assert count < position.character, f"{position} falls inside {line[col - 1]!r}"
+        count += units(client, char)
+    assert count == position.character, f"{position} is past the end of {line!r}"
+    return start + len(line)
+
+
+def workspace_edits(client: RecordingClient, uri: str, version: int,
+                    edit: types.WorkspaceEdit) -> list[types.TextEdit]:
+    """The edits of ``uri`` in a workspace edit, in the shape the client asked for.
+
+    Clients with ``workspace.workspaceEdit.documentChanges`` get versioned document changes
+    (for the version the edit was computed on), the others ``changes``.
+    """
+    caps = client.capabilities
+    versioned = bool(caps and caps.workspace and caps.workspace.workspace_edit
+                     and caps.workspace.workspace_edit.document_changes)
+    if versioned:
+        assert edit.changes is None and edit.document_changes is not None
+        found: list[types.TextEdit] = []
+        for change in edit.document_changes:
+            assert isinstance(change, types.TextDocumentEdit)
+            assert change.text_document.uri == uri
+            assert change.text_document.version == version
+            found.extend(e for e in change.edits if isinstance(e, types.TextEdit))
+        return found
+    assert edit.document_changes is None and edit.changes is not None
+    assert set(edit.changes) == {uri}
+    return list(edit.changes[uri])
+
+
+def apply_text_edits(client: RecordingClient, text: str,
+                     edits: list[types.TextEdit]) -> tuple[str, list[types.TextEdit]]:
+    """Apply LSP edits (client encoding) as an editor does; return the text and the edits
+    from last to first (the order in which they can be sent as incremental changes).
+
+    Overlapping edits are an error, as LSP says.
+    """
+    spans = sorted(((offset_at(client, text, e.range.start),
+                     offset_at(client, text, e.range.end), n, e) for n, e in enumerate(edits)),
+                   key=lambda t: (t[0], t[1], t[2]))
+    for (a_start, a_end, _, a), (b_start, _, _, b) in itertools.pairwise(spans):
+        assert a_end <= b_start, f"overlapping edits: {a} and {b}"
+        assert a_start <= a_end
+    out = text
+    for start, end, _, e in reversed(spans):
+        out = out[:start] + e.new_text + out[end:]
+    return out, [e for _, _, _, e in reversed(spans)]
+
+
+def send_edits(client: RecordingClient, uri: str, version: int,
+               edits: list[types.TextEdit]) -> None:
+    """Send edits (last first, as :func:`apply_text_edits` orders them) as one didChange."""
+    client.text_document_did_change(types.DidChangeTextDocumentParams(
+        text_document=types.VersionedTextDocumentIdentifier(uri=uri, version=version),
+        content_changes=[types.TextDocumentContentChangePartial(range=e.range, text=e.new_text)
+                         for e in edits]))

@@ -8,8 +8,10 @@ position codec, so an emoji or a CJK character before a token never shifts its r
 from __future__ import annotations
 
 import re
+from bisect import bisect_left, bisect_right
 from collections.abc import Iterable, Sequence
 from enum import Enum
+from os.path import commonprefix
 from typing import TYPE_CHECKING, Any, Protocol
 
 from lsprotocol import types
@@ -28,6 +30,9 @@ RULE_DOCS_URL = "https://github.com/layerwise-dev/layerwise/blob/main/docs/rules
 
 #: The ``source`` of every diagnostic.
 SOURCE = "layerwise"
+
+#: Lines end at CR LF, CR or LF, as LSP counts them.
+_LINE_BREAK = re.compile(r"\r\n|\r|\n")
 
 
 class TextLines(Protocol):
@@ -121,6 +126,30 @@ def workspace_edit(doc: TextLines, version: int | None, edits: Iterable[TextEdit
                 uri=doc.uri, version=version),
             edits=list(lsp_edits))])
     return types.WorkspaceEdit(changes={doc.uri: lsp_edits})
+
+
+def replacement(old: str, new: str) -> TextEdit | None:
+    """One edit that turns ``old`` into ``new``: the changed lines, whole (``None``: no change).
+
+    Positions count lines the way LSP does (CR LF, CR and LF), so the edit converts with the
+    document's lines.
+    """
+    if old == new:
+        return None
+    prefix = len(commonprefix([old, new]))
+    limit = min(len(old), len(new)) - prefix
+    suffix = min(len(commonprefix([old[::-1], new[::-1]])), limit)
+    starts = [0] + [m.end() for m in _LINE_BREAK.finditer(old)]
+    first = bisect_right(starts, prefix) - 1
+    start = starts[first]
+    end = len(old) - suffix
+    last = bisect_left(starts, end)
+    if last < len(starts):
+        end, end_pos = starts[last], Position(last, 0)
+    else:
+        end, end_pos = len(old), Position(len(starts) - 1, len(old) - starts[-1])
+    kept = len(old) - end
+    return TextEdit(Span(Position(first, 0), end_pos), new[start: len(new) - kept])
 
 
 # --------------------------------------------------------------------------- diagnostics
@@ -332,3 +361,26 @@ def folding_range(folding: FoldingRange) -> types.FoldingRange:
         kind = _FOLDING_KINDS.get(_kind_name(folding.kind))
     return types.FoldingRange(start_line=folding.start_line, end_line=folding.end_line,
                               kind=kind)
+
+
+# --------------------------------------------------------------------------- code actions
+
+#: The kind of Layerwise's "fix all" action (VS Code's ``source.fixAll`` on save includes it).
+FIX_ALL_KIND = "source.fixAll.layerwise"
+
+
+def code_action_kind(kind: str) -> types.CodeActionKind | str:
+    """A core action kind (``quickfix``, ``refactor.extract``...) as LSP's."""
+    try:
+        return types.CodeActionKind(kind)
+    except ValueError:
+        return kind
+
+
+def code_action(title: str, kind: str, *, edit: types.WorkspaceEdit | None = None,
+                diagnostics: Sequence[types.Diagnostic] = (), preferred: bool = False,
+                data: Any = None) -> types.CodeAction:
+    """A code action; without ``edit`` it is completed by ``codeAction/resolve``."""
+    return types.CodeAction(title=title, kind=code_action_kind(kind),
+                            diagnostics=list(diagnostics) or None,
+                            is_preferred=True if preferred else None, edit=edit, data=data)

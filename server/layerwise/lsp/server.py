@@ -142,6 +142,7 @@ class LayerwiseServer(LanguageServer):
 def create_server() -> LayerwiseServer:
     """Build a server with every handler registered."""
     from .handlers import (
+        code_actions,
         completion,
         diagnostics,
         hover,
@@ -152,7 +153,8 @@ def create_server() -> LayerwiseServer:
     )
 
     server = LayerwiseServer()
-    for module in (lifecycle, text_sync, diagnostics, completion, hover, navigation, symbols):
+    for module in (lifecycle, text_sync, diagnostics, completion, hover, navigation, symbols,
+                   code_actions):
         module.register(server)
     return server
 

@@ -21,6 +21,8 @@ from ...syntax.span import Position, Span, TextEdit
 
 #: Instructions before the selection that only set configuration (carried over as text).
 _CONFIG = frozenset({"ENV", "ARG", "WORKDIR", "USER", "SHELL", "LABEL"})
+#: Instructions that change the filesystem: a selection must hold one to be worth a stage.
+_FILESYSTEM = frozenset({"RUN", "COPY", "ADD"})
 #: Paths that are scratch space or caches: never worth copying out of a build stage.
 _SCRATCH = ("/tmp", "/var/tmp", "/var/cache", "/var/lib/apt", "/var/lib/dpkg", "/root/.cache",
             "/root/.npm", "/root/.cargo/registry", "/var/log", "/run", "/proc", "/dev")
@@ -80,6 +82,8 @@ def _selected(analysis: Analysis, selection: Span) -> tuple[Stage, list[int]] | 
     chosen = [i for i in chosen if analysis.instructions[i].name != "FROM"]
     if not chosen or any(analysis.instructions[i].name == "ONBUILD" for i in chosen):
         return None
+    if not any(analysis.instructions[i].name in _FILESYSTEM for i in chosen):
+        return None  # nothing would build in the new stage
     return stage, chosen
 
 
@@ -121,15 +125,24 @@ def _plan(analysis: Analysis, stage: Stage, groups: Sequence[list[int]],
         out.extend(_text(analysis, i) for i in group)
         out.append("\n")
         copies.extend(_copy_back(analysis, group, name))
+    # What the selection sets without building (ENV, WORKDIR, LABEL, CMD...) stays in effect
+    # for the rest of the stage and in its image: repeat it after the copies.
+    kept = [i for group in groups for i in group if instructions[i].name not in _FILESYSTEM]
+    kept_args = {kv.key.value for i in kept if instructions[i].name == "ARG"
+                 for kv in instructions[i].pairs}
     head = tree.node_text(instructions[stage.from_index])
     if parent_name:
         head = _retarget_from(instructions[stage.from_index], head, parent_name)
         out.append(head)
-        out.extend(_args_for(analysis, after, before))
+        out.extend(line for line in _args_for(analysis, after, before)
+                   if _arg_name(line) not in kept_args)
     else:
         out.append(head)
         out.extend(_text(analysis, i) for i in before)
     out.extend(copies)
+    for i in kept:
+        text = tree.node_text(instructions[i])
+        out.append(text if text.endswith("\n") else text + "\n")
     out.extend(_text(analysis, i) for i in after)
     new_text = "".join(out)
     if not tree.lines[stage.end_line].endswith("\n"):
@@ -214,6 +227,11 @@ def _arg_line(inst: Instruction, name: str) -> str:
         if kv.key.value == name and kv.value is not None:
             return f"ARG {name}={kv.value.value}\n"
     return f"ARG {name}\n"
+
+
+def _arg_name(line: str) -> str:
+    """The name an ``ARG name[=default]`` line declares."""
+    return line.removeprefix("ARG ").split("=", 1)[0].strip()
 
 
 def _used_names(inst: Instruction) -> list[str]:

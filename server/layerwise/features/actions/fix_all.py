@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
 
 from ...rules.base import Finding
 from ...syntax.span import TextEdit
@@ -32,12 +32,23 @@ def apply_edits(text: str, edits: Iterable[TextEdit]) -> str:
     return out
 
 
+def self_overlapping(edits: Sequence[TextEdit]) -> bool:
+    """Tell whether two edits of one fix conflict (one falls inside the other's range).
+
+    Such a fix cannot be applied as LSP requires (its edits must not overlap); edits that only
+    touch, and inserts at one point, are fine.
+    """
+    ordered = sorted(edits, key=lambda e: (e.span.start, e.span.end))
+    return any(b.span.start < a.span.end and a.span.start < b.span.end
+               for i, a in enumerate(ordered) for b in ordered[i + 1:])
+
+
 def safe_edits(findings: Iterable[Finding]) -> list[TextEdit]:
     """The edits of every safe fix whose edits do not overlap an earlier chosen one."""
     chosen: list[TextEdit] = []
     for finding in findings:
         fix = finding.fix
-        if fix is None or not fix.safe or not fix.edits:
+        if fix is None or not fix.safe or not fix.edits or self_overlapping(fix.edits):
             continue
         if any(_overlap(e, c) for e in fix.edits for c in chosen):
             continue

@@ -10,6 +10,7 @@ from ...model.analysis import Analysis
 from ...rules.base import Finding
 from ...syntax.nodes import Directive
 from ...syntax.span import Position, Span, TextEdit
+from .fix_all import self_overlapping
 
 
 @dataclass(frozen=True, slots=True)
@@ -24,14 +25,18 @@ class QuickFix:
 
 
 def quick_fixes(analysis: Analysis, findings: Iterable[Finding], span: Span) -> list[QuickFix]:
-    """The fixes for the findings that overlap ``span``: the rule's fix first, then pragmas."""
+    """The fixes for the findings that overlap ``span``: the rule's fix first, then pragmas.
+
+    A rule's fix whose own edits overlap is left out: no client could apply it.
+    """
     out: list[QuickFix] = []
     ignored_here: set[tuple[str, int]] = set()
     ignored_file: set[str] = set()
     for finding in findings:
         if not _overlaps(finding.span, span):
             continue
-        if finding.fix is not None and finding.fix.edits:
+        if finding.fix is not None and finding.fix.edits and not self_overlapping(
+                finding.fix.edits):
             out.append(QuickFix(finding.fix.title, finding.fix.edits, finding,
                                 preferred=finding.fix.safe))
         index = _instruction_at(analysis, finding.span.start.line)

@@ -154,3 +154,13 @@ def test_settings_of_the_selection_stay_in_effect_for_the_rest_of_the_stage() ->
         """)
     dockerfile.parse_string(result)
     assert not _ids(result, "LW0") and not _ids(result, "LW1")
+
+
+def test_credential_files_are_not_copied_back() -> None:
+    text = ("FROM alpine/git AS app\nCOPY id_rsa /root/.ssh/id_rsa\n"
+            "RUN git clone git@example.com:team/src.git /src\nCMD [\"ls\"]\n")
+    plan = extract_stage(analyze(text), _lines(text, 1, 2))
+    assert plan is not None
+    result = apply(text, plan.edits)
+    assert "COPY --from=fetch-src /src /src" in result
+    assert "COPY --from=fetch-src /root/.ssh" not in result

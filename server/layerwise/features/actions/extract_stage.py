@@ -16,6 +16,7 @@ from ...model.analysis import Analysis
 from ...model.layers import Layer
 from ...model.stages import STAGE_NAME, Stage
 from ...model.variables import references
+from ...rules.secrets.files import classify
 from ...syntax.nodes import Instruction
 from ...syntax.span import Position, Span, TextEdit
 
@@ -251,7 +252,8 @@ def _copy_back(analysis: Analysis, group: list[int], name: str) -> list[str]:
 
 
 def _outputs(layers: list[Layer]) -> list[str]:
-    """Paths created and not removed by the layers, minus scratch, caches and consumed inputs."""
+    """Paths created and not removed by the layers, minus scratch, caches, consumed inputs and
+    credential files (copying a key back would re-create the leak the stage avoids)."""
     consumed = {p.path for layer in layers for p in layer.inputs}
     candidates: list[str] = []
     for layer in layers:
@@ -259,7 +261,7 @@ def _outputs(layers: list[Layer]) -> list[str]:
             path = made.path
             if (made.kind not in _OUTPUT_KINDS or not made.effect.exact
                     or any(c in path for c in "*?[") or path in consumed
-                    or _scratch(path) or path == "/"):
+                    or _scratch(path) or path == "/" or classify(path) is not None):
                 continue
             if any(r.covers(path) for later in layers for r in later.removed
                    if later.instruction >= layer.instruction):

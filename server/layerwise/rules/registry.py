@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-from . import buildkit, secrets, stages, syntax
+from . import buildkit, secrets, size, stages, syntax
 from .base import Rule
 
 ALL_RULES: tuple[Rule, ...] = tuple(sorted(
-    syntax.RULES + stages.RULES + secrets.RULES + buildkit.RULES, key=lambda r: r.id))
+    syntax.RULES + stages.RULES + size.RULES + secrets.RULES + buildkit.RULES, key=lambda r: r.id))
 _BY_KEY: dict[str, Rule] = {r.id.lower(): r for r in ALL_RULES} | {
     r.name: r for r in ALL_RULES}
 

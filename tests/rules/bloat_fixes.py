@@ -2,31 +2,11 @@
 
 from __future__ import annotations
 
-import textwrap
-
 from layerwise.model.analysis import analyze
 from layerwise.rules.base import Finding
-from layerwise.syntax.span import TextEdit
 
-
-def text(source: str) -> str:
-    """The Dockerfile a test snippet stands for (dedented, no leading newline)."""
-    return textwrap.dedent(source).lstrip("\n")
-
-
-def apply(source: str, edits: tuple[TextEdit, ...]) -> str:
-    """Apply edits (all relative to ``source``, dedented first) and return the new text."""
-    result = text(source)
-    lines = result.splitlines(keepends=True)
-
-    def offset(line: int, col: int) -> int:
-        return sum(len(x) for x in lines[:line]) + col
-
-    spans = sorted(((offset(*e.span.start), offset(*e.span.end), e.new_text) for e in edits),
-                   reverse=True)
-    for start, end, new in spans:
-        result = result[:start] + new + result[end:]
-    return result
+from .helpers import apply_fix as apply
+from .helpers import dedented as text
 
 
 def fixed(source: str, finding: Finding) -> str:

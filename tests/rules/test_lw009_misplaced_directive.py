@@ -2,10 +2,9 @@
 
 from __future__ import annotations
 
-from layerwise.syntax.span import Span
-
 from layerwise.model.analysis import analyze
 from layerwise.rules.registry import find_rule
+from layerwise.syntax.span import Span
 
 from .helpers import fires, silent
 

@@ -2,32 +2,16 @@
 
 from __future__ import annotations
 
-import textwrap
-
 import pytest
 
 from layerwise.rules.base import Severity
-from layerwise.syntax.span import Span, TextEdit
+from layerwise.syntax.span import Span
 
+from .helpers import apply_fix as _apply
 from .helpers import findings, fires, silent
 
 RULE = "LW101"
 DIGEST = "sha256:6d9ac9237a84afe1516540f40a0fafdc86859b2141954b4d643af7066d598b74"
-
-
-def _apply(source: str, edits: tuple[TextEdit, ...]) -> str:
-    """Apply edits (all relative to ``source``) and return the new text."""
-    text = textwrap.dedent(source).lstrip("\n")
-    lines = text.splitlines(keepends=True)
-
-    def offset(line: int, col: int) -> int:
-        return sum(len(x) for x in lines[:line]) + col
-
-    spans = sorted(((offset(*e.span.start), offset(*e.span.end), e.new_text) for e in edits),
-                   reverse=True)
-    for start, end, new in spans:
-        text = text[:start] + new + text[end:]
-    return text
 
 
 FIRES = {

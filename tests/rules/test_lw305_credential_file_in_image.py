@@ -2,37 +2,20 @@
 
 from __future__ import annotations
 
-import textwrap
 from pathlib import Path
 
 import pytest
 
 from layerwise.model.context import BuildContext
 from layerwise.rules.base import Severity
-from layerwise.syntax.span import TextEdit
 
+from .helpers import apply_fix as _apply
+from .helpers import dedented as _text
 from .helpers import findings, fires, silent
 from .test_secret_detector import generic_value
 
 RULE = "LW305"
 VALUE = generic_value(71)
-
-
-def _text(source: str) -> str:
-    return textwrap.dedent(source).lstrip("\n")
-
-
-def _apply(source: str, edits: tuple[TextEdit, ...]) -> str:
-    text = _text(source)
-    lines = text.splitlines(keepends=True)
-
-    def offset(line: int, col: int) -> int:
-        return sum(len(x) for x in lines[:line]) + col
-
-    for start, end, new in sorted(((offset(*e.span.start), offset(*e.span.end), e.new_text)
-                                   for e in edits), reverse=True):
-        text = text[:start] + new + text[end:]
-    return text
 
 
 FIRES: dict[str, str] = {

@@ -2,33 +2,15 @@
 
 from __future__ import annotations
 
-import textwrap
-
 import pytest
 
 from layerwise.rules.base import Severity
-from layerwise.syntax.span import TextEdit
 
+from .helpers import apply_fix as _apply
+from .helpers import dedented as _text
 from .helpers import findings, fires, silent
 
 RULE = "LW308"
-
-
-def _text(source: str) -> str:
-    return textwrap.dedent(source).lstrip("\n")
-
-
-def _apply(source: str, edits: tuple[TextEdit, ...]) -> str:
-    text = _text(source)
-    lines = text.splitlines(keepends=True)
-
-    def offset(line: int, col: int) -> int:
-        return sum(len(x) for x in lines[:line]) + col
-
-    for start, end, new in sorted(((offset(*e.span.start), offset(*e.span.end), e.new_text)
-                                   for e in edits), reverse=True):
-        text = text[:start] + new + text[end:]
-    return text
 
 
 FIRES = {

@@ -1,6 +1,7 @@
 """Benchmark: parse + model + rules for generated Dockerfiles (not a test).
 
-Run: ``python bench/bench_analyze.py`` (prints medians in milliseconds).
+Run: ``python bench/bench_analyze.py [--rules LINES]`` (prints medians in milliseconds);
+``--rules`` adds the slowest rules after a one-character edit of a ``LINES``-line file.
 """
 
 from __future__ import annotations
@@ -13,11 +14,14 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).parent))
 
-from generate import generate  # noqa: E402
+from generate import generate
 
-from layerwise.model.analysis import analyze  # noqa: E402
-from layerwise.rules.run import run_rules  # noqa: E402
-from layerwise.syntax import parser  # noqa: E402
+from layerwise.model.analysis import analyze
+from layerwise.rules.base import InstructionRule
+from layerwise.rules.incremental import memoised_findings
+from layerwise.rules.registry import ALL_RULES
+from layerwise.rules.run import run_rules
+from layerwise.syntax import parser
 
 
 def _median_ms(fn: Callable[[], object], repeat: int) -> float:
@@ -47,6 +51,26 @@ def _edit(text: str) -> Callable[[], object]:
     return run
 
 
+def _per_rule(lines: int, repeat: int = 7) -> None:
+    """Print the ten slowest rules (median ms) on an edited, otherwise unchanged file."""
+    text = generate(lines)
+    marker = "RUN echo typing here"
+    run_rules(analyze(text))
+    times: dict[str, list[float]] = {rule.id: [] for rule in ALL_RULES}
+    for n in range(repeat):
+        analysis = analyze(text.replace(marker, marker + "x" * (n + 1)))
+        for rule in ALL_RULES:
+            found = (memoised_findings(rule, analysis) if isinstance(rule, InstructionRule)
+                     else rule.check(analysis))
+            start = time.perf_counter()
+            list(found)
+            times[rule.id].append((time.perf_counter() - start) * 1000)
+    medians = sorted(((statistics.median(t), rid) for rid, t in times.items()), reverse=True)
+    print(f"slowest rules at {lines} lines (sum {sum(m for m, _ in medians):.2f} ms):")
+    for median, rid in medians[:10]:
+        print(f"  {rid} {median:8.2f} ms")
+
+
 def main() -> None:
     """Print one row per size."""
     print(f"{'lines':>6} {'cold parse+model':>17} {'warm parse+model':>17} "
@@ -59,6 +83,8 @@ def main() -> None:
         warm = _median_ms(lambda: analyze(text), repeat)
         edit = _median_ms(_edit(text), repeat)
         print(f"{lines:>6} {cold:>14.2f} ms {warm:>14.2f} ms {edit:>12.2f} ms")
+    if "--rules" in sys.argv:
+        _per_rule(int(sys.argv[sys.argv.index("--rules") + 1]))
 
 
 if __name__ == "__main__":

@@ -71,6 +71,8 @@ def expand(word: str, scope: Mapping[str, Variable], escape: str = "\\",
     With ``quotes`` the shell quotes are removed as BuildKit does for instruction words.
     Unknown variables expand to the empty string and are listed in ``unresolved``.
     """
+    if "$" not in word and escape not in word and not (quotes and ("'" in word or '"' in word)):
+        return Expansion(word, (), ())  # nothing to expand or unquote
     out: list[str] = []
     refs: list[Reference] = []
     unresolved: list[str] = []

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping
+from collections.abc import Hashable, Iterator, Mapping
 from dataclasses import dataclass, field
 from enum import IntEnum
 from typing import TYPE_CHECKING, ClassVar
@@ -90,3 +90,30 @@ class Rule:
         """Build a finding of this rule."""
         return Finding(self.id, self.name, severity or self.severity, message, span, related,
                        fix, unnecessary, deprecated, data or {})
+
+
+class InstructionRule(Rule):
+    """A rule whose findings at instruction ``index`` depend only on that instruction object,
+    its index, the escape character and what :meth:`context` returns.
+
+    ``run_rules`` memoises such findings by instruction identity (the parser reuses the objects
+    of unchanged instructions), so :meth:`context` must cover everything else the rule reads.
+    """
+
+    #: Instruction names the rule looks at; ``None`` for all.
+    names: ClassVar[frozenset[str] | None] = None
+
+    def context(self, analysis: Analysis, index: int) -> Hashable:
+        """What the findings at ``index`` read beyond the instruction (default: nothing)."""
+        return None
+
+    def check_instruction(self, analysis: Analysis, index: int) -> Iterator[Finding]:
+        """Yield the findings at one instruction."""
+        raise NotImplementedError
+
+    def check(self, analysis: Analysis) -> Iterator[Finding]:
+        """Check every instruction the rule looks at, in order."""
+        names = self.names
+        for index, inst in enumerate(analysis.instructions):
+            if names is None or inst.name in names:
+                yield from self.check_instruction(analysis, index)

@@ -6,7 +6,8 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field, replace
 
 from ..model.analysis import Analysis
-from .base import Finding, Rule, Severity
+from .base import Finding, InstructionRule, Rule, Severity
+from .incremental import memoised_findings
 from .registry import ALL_RULES
 from .suppression import Suppressions
 
@@ -59,7 +60,9 @@ def run_rules(analysis: Analysis, selection: RuleSelection | None = None,
     for rule in rules:
         if not selection.enabled(rule):
             continue
-        for finding in rule.check(analysis):
+        found = (memoised_findings(rule, analysis) if isinstance(rule, InstructionRule)
+                 else rule.check(analysis))
+        for finding in found:
             if suppressions.suppressed(finding):
                 continue
             severity = selection.severity(rule, finding.severity)

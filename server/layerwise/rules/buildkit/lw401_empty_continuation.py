@@ -2,15 +2,15 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Hashable, Iterator
 
 from ...model.analysis import Analysis
 from ...syntax.nodes import Dockerfile, Instruction
 from ...syntax.span import Span, TextEdit
-from ..base import Finding, Fix, Rule, Severity
+from ..base import Finding, Fix, InstructionRule, Severity
 
 
-class EmptyContinuation(Rule):
+class EmptyContinuation(InstructionRule):
     """## What it does
     Reports empty lines inside an instruction that is continued with the escape character
     (`\\`): the line after a trailing backslash is blank, and the instruction goes on below it.
@@ -45,12 +45,15 @@ class EmptyContinuation(Rule):
     severity = Severity.WARNING
     summary = "Empty line inside a continued instruction"
 
-    def check(self, analysis: Analysis) -> Iterator[Finding]:
+    def context(self, analysis: Analysis, index: int) -> Hashable:
+        """The line count, which decides how a run at the end of the file is spanned."""
+        return len(analysis.dockerfile.lines)
+
+    def check_instruction(self, analysis: Analysis, index: int) -> Iterator[Finding]:
         """One finding per run of consecutive empty continuation lines."""
-        tree = analysis.dockerfile
-        for inst in analysis.instructions:
-            for first, last in _runs(inst.empty_continuation_lines):
-                yield self._finding(tree, inst, first, last)
+        inst = analysis.instructions[index]
+        for first, last in _runs(inst.empty_continuation_lines):
+            yield self._finding(analysis.dockerfile, inst, first, last)
 
     def _finding(self, tree: Dockerfile, inst: Instruction, first: int, last: int) -> Finding:
         span = _lines_span(tree, first, last)

@@ -7,12 +7,12 @@ from collections.abc import Iterator
 from ...model.analysis import Analysis
 from ...syntax.nodes import Instruction
 from ...syntax.span import Span, TextEdit
-from ..base import Finding, Fix, Rule, Severity
+from ..base import Finding, Fix, InstructionRule, Severity
 
 _LABEL = "org.opencontainers.image.authors"
 
 
-class MaintainerDeprecated(Rule):
+class MaintainerDeprecated(InstructionRule):
     """## What it does
     Reports the `MAINTAINER` instruction and offers to replace it with the
     `org.opencontainers.image.authors` label.
@@ -44,12 +44,11 @@ class MaintainerDeprecated(Rule):
     severity = Severity.WARNING
     summary = "MAINTAINER is deprecated"
 
-    def check(self, analysis: Analysis) -> Iterator[Finding]:
-        """Report every ``MAINTAINER`` on its keyword."""
-        escape = analysis.dockerfile.escape
-        for inst in analysis.instructions:
-            if inst.name == "MAINTAINER":
-                yield self._finding(inst, escape)
+    names = frozenset({"MAINTAINER"})
+
+    def check_instruction(self, analysis: Analysis, index: int) -> Iterator[Finding]:
+        """Report a ``MAINTAINER`` on its keyword."""
+        yield self._finding(analysis.instructions[index], analysis.dockerfile.escape)
 
     def _finding(self, inst: Instruction, escape: str) -> Finding:
         fix = None

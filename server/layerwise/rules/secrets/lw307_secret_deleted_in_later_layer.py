@@ -77,9 +77,9 @@ class SecretDeletedInLaterLayer(Rule):
         for stage in analysis.stages:
             chain = shared.chain(stage.index)
             seen: list[_Secret] = []
-            for i in sorted(all_layers):
-                layer = all_layers[i]
-                if layer.stage not in chain:
+            for i in sorted(i for s in chain for i in analysis.stages[s].instructions):
+                layer = all_layers.get(i)
+                if layer is None:
                     continue
                 if layer.stage == stage.index:
                     for removal in layer.removed:
@@ -156,9 +156,9 @@ class SecretDeletedInLaterLayer(Rule):
     def _env(self, shared: Facts, stage: int, chain: list[int]) -> Iterator[Finding]:
         analysis = shared.analysis
         live: dict[str, tuple[int, KeyValue]] = {}
-        for i, inst in enumerate(analysis.instructions):
-            if analysis.stage_of[i] not in chain:
-                continue
+        members = sorted(i for s in chain for i in analysis.stages[s].instructions)
+        for i in members:
+            inst = analysis.instructions[i]
             own = analysis.stage_of[i] == stage
             if inst.name == "ENV":
                 for pair in inst.pairs:

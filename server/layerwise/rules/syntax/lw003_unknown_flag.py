@@ -8,10 +8,10 @@ from ...model.analysis import Analysis
 from ...syntax.grammar import FLAGS, MOUNT_KEYS, closest, mount_type
 from ...syntax.nodes import Flag, Instruction
 from ...syntax.span import Span, TextEdit
-from ..base import Finding, Fix, Rule, Severity
+from ..base import Finding, Fix, InstructionRule, Severity
 
 
-class UnknownFlag(Rule):
+class UnknownFlag(InstructionRule):
     """## What it does
     Reports a flag that the instruction does not take (`COPY --form=build`), and unknown
     `--mount` types and keys, with a "did you mean" fix.
@@ -40,12 +40,12 @@ class UnknownFlag(Rule):
     severity = Severity.ERROR
     summary = "Flag not accepted by this instruction"
 
-    def check(self, analysis: Analysis) -> Iterator[Finding]:
-        """Check every flag of every known instruction (ONBUILD's inner one too)."""
-        for inst in analysis.instructions:
-            for target in (inst, inst.sub):
-                if target is not None and target.known:
-                    yield from self._instruction(target)
+    def check_instruction(self, analysis: Analysis, index: int) -> Iterator[Finding]:
+        """Check every flag of a known instruction (ONBUILD's inner one too)."""
+        inst = analysis.instructions[index]
+        for target in (inst, inst.sub):
+            if target is not None and target.known:
+                yield from self._instruction(target)
 
     def _instruction(self, inst: Instruction) -> Iterator[Finding]:
         allowed = FLAGS.get(inst.name, {})

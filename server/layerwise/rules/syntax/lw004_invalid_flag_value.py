@@ -16,7 +16,7 @@ from ...syntax.grammar import (
     mount_type,
 )
 from ...syntax.nodes import Flag, Instruction
-from ..base import Finding, Rule, Severity
+from ..base import Finding, InstructionRule, Severity
 
 _BOOL = frozenset({"1", "t", "true", "0", "f", "false"})
 _CHMOD = re.compile(r"[0-7]{3,4}|[ugoa]*[-+=][rwxXst]*(,[ugoa]*[-+=][rwxXst]*)*")
@@ -25,7 +25,7 @@ _PLATFORM = re.compile(r"[a-z0-9_-]+(/[a-z0-9_.-]+){0,2}", re.I)
 _CHECKSUM = re.compile(r"sha(256:[0-9a-f]{64}|384:[0-9a-f]{96}|512:[0-9a-f]{128})")
 
 
-class InvalidFlagValue(Rule):
+class InvalidFlagValue(InstructionRule):
     """## What it does
     Reports flag values of the wrong shape: `--chmod=abc`, `--network=bogus`, a
     `--mount=type=cache` without `target`, a malformed `--platform`, a bad HEALTHCHECK duration.
@@ -51,12 +51,12 @@ class InvalidFlagValue(Rule):
     severity = Severity.ERROR
     summary = "Flag value has the wrong shape"
 
-    def check(self, analysis: Analysis) -> Iterator[Finding]:
-        """Check the value of every known flag."""
-        for inst in analysis.instructions:
-            for target in (inst, inst.sub):
-                if target is not None and target.known:
-                    yield from self._instruction(target)
+    def check_instruction(self, analysis: Analysis, index: int) -> Iterator[Finding]:
+        """Check the value of every known flag of an instruction (and its ONBUILD one)."""
+        inst = analysis.instructions[index]
+        for target in (inst, inst.sub):
+            if target is not None and target.known:
+                yield from self._instruction(target)
 
     def _instruction(self, inst: Instruction) -> Iterator[Finding]:
         allowed = FLAGS.get(inst.name, {})

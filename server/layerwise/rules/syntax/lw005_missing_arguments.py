@@ -2,17 +2,17 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Hashable, Iterator
 
 from ...model.analysis import Analysis
 from ...syntax.nodes import Instruction
-from ..base import Finding, Rule, Severity
+from ..base import Finding, InstructionRule, Severity
 
 _AT_LEAST_ONE = frozenset({"ONBUILD", "HEALTHCHECK", "EXPOSE", "VOLUME", "ARG", "SHELL", "RUN",
                            "ENV", "LABEL", "MAINTAINER", "WORKDIR", "USER", "STOPSIGNAL"})
 
 
-class MissingArguments(Rule):
+class MissingArguments(InstructionRule):
     """## What it does
     Reports an instruction without the arguments BuildKit requires: `FROM` without an image,
     `COPY src` without a destination, `ENV` without a value, an empty `WORKDIR`.
@@ -38,18 +38,23 @@ class MissingArguments(Rule):
     severity = Severity.ERROR
     summary = "Instruction lacks required arguments"
 
-    def check(self, analysis: Analysis) -> Iterator[Finding]:
+    def context(self, analysis: Analysis, index: int) -> Hashable:
+        """Whether a parse error starts on one of the instruction's lines."""
+        inst = analysis.instructions[index]
+        return any(inst.start_line <= e.span.start.line <= inst.end_line
+                   for e in analysis.dockerfile.errors)
+
+    def check_instruction(self, analysis: Analysis, index: int) -> Iterator[Finding]:
         """Check argument counts the way BuildKit's instruction parser does."""
-        broken = {e.span.start.line for e in analysis.dockerfile.errors}
-        for inst in analysis.instructions:
-            if any(inst.start_line <= line <= inst.end_line for line in broken):
-                continue
-            for target in (inst, inst.sub):
-                if target is not None and target.known:
-                    problem = _problem(target)
-                    if problem:
-                        span = target.args.span if target.args.value else target.keyword.span
-                        yield self.finding(span, problem)
+        if self.context(analysis, index):
+            return
+        inst = analysis.instructions[index]
+        for target in (inst, inst.sub):
+            if target is not None and target.known:
+                problem = _problem(target)
+                if problem:
+                    span = target.args.span if target.args.value else target.keyword.span
+                    yield self.finding(span, problem)
 
 
 def _problem(inst: Instruction) -> str | None:

@@ -8,12 +8,12 @@ from collections.abc import Iterator
 from ...model.analysis import Analysis
 from ...syntax.nodes import Instruction
 from ...syntax.span import TextEdit
-from ..base import Finding, Fix, Rule, Severity
+from ..base import Finding, Fix, InstructionRule, Severity
 
 _EXEC_CAPABLE = frozenset({"RUN", "CMD", "ENTRYPOINT", "SHELL", "COPY", "ADD", "VOLUME"})
 
 
-class InvalidJsonForm(Rule):
+class InvalidJsonForm(InstructionRule):
     """## What it does
     Reports arguments that look like exec form (`[...]`) but are not valid JSON, such as
     single quotes or a trailing comma.
@@ -40,15 +40,12 @@ class InvalidJsonForm(Rule):
     severity = Severity.WARNING
     summary = "Looks like exec form but is not valid JSON"
 
-    def check(self, analysis: Analysis) -> Iterator[Finding]:
+    def check_instruction(self, analysis: Analysis, index: int) -> Iterator[Finding]:
         """Report bracketed arguments that did not parse as a JSON array."""
-        for inst in analysis.instructions:
-            target = inst.sub or inst
-            text = _command_text(target)
-            if text is None or target.json or not _looks_like_exec_form(text):
-                continue
-            if target.heredocs:
-                continue
+        target = analysis.instructions[index].sub or analysis.instructions[index]
+        text = _command_text(target)
+        if text is not None and not target.json and _looks_like_exec_form(text) \
+                and not target.heredocs:
             span = target.args.span
             repaired = _repair(text)
             fix = None

@@ -12,7 +12,8 @@ def configure_logging(verbose: int = 0, log_file: str | None = None) -> None:
     """Send logs to ``log_file`` or stderr: warnings by default, ``-v`` info, ``-vv`` debug.
 
     pygls logs every message it sends at info level, so its loggers stay at warning below
-    ``-vv``.
+    ``-vv``; its JSON-RPC layer warns about every cancelled request that already finished
+    (editors cancel often), so that one stays at error.
     """
     handler: logging.Handler
     if log_file:
@@ -27,3 +28,5 @@ def configure_logging(verbose: int = 0, log_file: str | None = None) -> None:
     root.setLevel(logging.DEBUG if verbose >= 2 else logging.INFO if verbose == 1
                   else logging.WARNING)
     logging.getLogger("pygls").setLevel(logging.DEBUG if verbose >= 2 else logging.WARNING)
+    logging.getLogger("pygls.protocol.json_rpc").setLevel(
+        logging.DEBUG if verbose >= 2 else logging.ERROR)

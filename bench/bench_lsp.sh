@@ -7,7 +7,7 @@ cd "$(dirname "$0")/.."
 runs="${1:-3}"
 out=".cache/bench"
 mkdir -p "$out/files"
-python=".venv/bin/python"
+python="${PYTHON:-.venv/bin/python}"
 [ -x "$python" ] || python="$(command -v python3)"
 for n in 300 2000 10000; do
   "$python" -c "import sys; sys.path.insert(0, 'bench'); from generate import generate; \

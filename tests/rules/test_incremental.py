@@ -8,11 +8,17 @@ from pathlib import Path
 
 import pytest
 
+from layerwise.model import layers as model_layers
 from layerwise.model.analysis import analyze
 from layerwise.rules import incremental
+from layerwise.rules.buildkit import lw406_undefined_variable as lw406
 from layerwise.rules.base import InstructionRule
 from layerwise.rules.registry import ALL_RULES
 from layerwise.rules.run import run_rules
+from layerwise.rules.secrets import commands as secret_commands
+from layerwise.rules.secrets import detector as secret_detector
+from layerwise.rules.secrets import facts as secret_facts
+from layerwise.rules.secrets import layers as secret_layers
 from layerwise.syntax import parser
 
 ROOT = Path(__file__).parents[2]
@@ -20,7 +26,10 @@ FIXTURES = sorted((ROOT / "tests/syntax/fixtures").glob("*Dockerfile*"))
 #: Files whose features (escape directive, empty continuation lines, heredocs, ONBUILD,
 #: MAINTAINER, parse errors) the typing simulation exercises.
 TYPED = ("continuation-blank-lines.Dockerfile", "crlf-windows-escape.Dockerfile",
-         "directive-check-skip.Dockerfile", "nginx-static-site.Dockerfile")
+         "directive-check-skip.Dockerfile", "nginx-static-site.Dockerfile",
+         # secret rules (RunFacts, credentials, secret layers) and LW406 (undefined variables)
+         "leaky-secrets-env.Dockerfile", "secret-mounts.Dockerfile",
+         "arg-global-defaults.Dockerfile")
 _ALPHABET = ("x", " ", "$", "\\", "\n", "-", "=", "'", '"', "[", "#", "{")
 
 
@@ -40,6 +49,12 @@ def _fresh(text: str) -> str:
     """Findings with every cross-version cache emptied first."""
     incremental.clear()
     parser._head.cache_clear()
+    model_layers._LAYER_CACHE.clear()
+    secret_facts._RUNS.clear()
+    secret_layers._LAYERS.clear()
+    secret_commands._CREDENTIALS.clear()
+    secret_detector._provider_matches.cache_clear()
+    lw406._REFERENCES.clear()
     return _findings(text)
 
 

@@ -16,10 +16,11 @@ from .stages import Stage
 from .variables import expand
 
 _SHELLS = frozenset({"sh", "bash", "dash", "ash", "zsh", "ksh", "busybox"})
-#: RUN layers of unchanged instructions, keyed by the instruction object's identity and context.
+#: RUN/COPY/ADD layers of unchanged instructions, keyed by the instruction object's identity and
+#: all the layer reads: index, stage, working directory, known variable values, shell, escape.
 #: The parser caches instruction objects, so a keystroke elsewhere reuses these.
-_RUN_CACHE: dict[tuple[object, ...], tuple[Instruction, Layer]] = {}
-_RUN_CACHE_LIMIT = 8192
+_LAYER_CACHE: dict[tuple[object, ...], tuple[Instruction, Layer]] = {}
+_LAYER_CACHE_LIMIT = 8192
 _ARCHIVES = (".tar", ".tar.gz", ".tgz", ".tar.bz2", ".tbz2", ".tar.xz", ".txz", ".tar.zst")
 
 
@@ -121,43 +122,43 @@ def build_layers(instructions: tuple[Instruction, ...], stages: tuple[Stage, ...
     """The layers of every stage, in file order."""
     layers: list[Layer] = []
     final_workdir: dict[int, str] = {}
+    #: id(scope) -> (known values, their sorted items); scopes live as long as ``scopes``.
+    envs: dict[int, tuple[dict[str, str], tuple[tuple[str, str], ...]]] = {}
     for stage in stages:
         workdir = final_workdir.get(stage.base_stage, "/") if stage.base_stage is not None \
             else "/"
         shell_ok = True
         for i in stage.instructions:
             inst = instructions[i]
-            env = _env(scopes[i])
-            if inst.name == "WORKDIR" and inst.args.value:
+            name = inst.name
+            if name == "WORKDIR" and inst.args.value:
                 target = expand(inst.args.value, scopes[i], escape).value
                 workdir = posixpath.normpath(posixpath.join(workdir, target))
-            elif inst.name == "SHELL" and inst.json and inst.exec_args:
+            elif name == "SHELL" and inst.json and inst.exec_args:
                 shell_ok = posixpath.basename(inst.exec_args[0].value) in _SHELLS
-            elif inst.name == "RUN":
-                layers.append(_cached_run_layer(inst, i, stage.index, workdir, env, shell_ok))
-            elif inst.name in ("COPY", "ADD"):
-                layers.append(_copy_layer(inst, i, stage.index, workdir, scopes[i], escape))
+            elif name in ("RUN", "COPY", "ADD"):
+                scope = scopes[i]  # consecutive instructions share scope objects
+                env = envs.get(id(scope))
+                if env is None:
+                    known = _env(scope)
+                    env = envs[id(scope)] = (known, tuple(sorted(known.items())))
+                key = (id(inst), i, stage.index, workdir, env[1], shell_ok, escape)
+                hit = _LAYER_CACHE.get(key)
+                if hit is None or hit[0] is not inst:
+                    layer = (_run_layer(inst, i, stage.index, workdir, env[0], shell_ok)
+                             if name == "RUN"
+                             else _copy_layer(inst, i, stage.index, workdir, scope, escape))
+                    if len(_LAYER_CACHE) >= _LAYER_CACHE_LIMIT:
+                        _LAYER_CACHE.clear()
+                    hit = _LAYER_CACHE[key] = (inst, layer)
+                layers.append(hit[1])
         final_workdir[stage.index] = workdir
     return tuple(layers)
 
 
 def _env(scope: Scope) -> dict[str, str]:
-    """Known variable values, for expanding paths in shell commands."""
+    """Known variable values: all that expansion reads of a scope (unknown = absent)."""
     return {name: var.value for name, var in scope.items() if var.value is not None}
-
-
-def _cached_run_layer(inst: Instruction, index: int, stage: int, workdir: str,
-                      env: Mapping[str, str], shell_ok: bool) -> Layer:
-    """``_run_layer`` for an instruction object seen before in the same context, reused."""
-    key = (id(inst), index, stage, workdir, tuple(sorted(env.items())), shell_ok)
-    hit = _RUN_CACHE.get(key)
-    if hit is not None and hit[0] is inst:
-        return hit[1]
-    layer = _run_layer(inst, index, stage, workdir, env, shell_ok)
-    if len(_RUN_CACHE) >= _RUN_CACHE_LIMIT:
-        _RUN_CACHE.clear()
-    _RUN_CACHE[key] = (inst, layer)
-    return layer
 
 
 def _run_layer(inst: Instruction, index: int, stage: int, workdir: str,

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
+from itertools import islice
 
 from ...model.analysis import Analysis
 from ...model.stages import Stage
@@ -168,11 +169,11 @@ class UndefinedVariable(Rule):
                 inst = instructions[i]
                 if inst.name not in _EXPANDED:
                     continue
-                later = [instructions[j] for j in members[pos + 1:]]
                 reported: set[str] = set()
                 for use in _undefined(analysis, inst, known):
                     if use.name in reported:
                         continue
+                    later = (instructions[j] for j in islice(members, pos + 1, None))
                     finding = self._report(analysis, inst, use, known, later, global_args,
                                            lenient)
                     if finding is not None:
@@ -183,7 +184,7 @@ class UndefinedVariable(Rule):
             final[stage.index] = known
 
     def _report(self, analysis: Analysis, inst: Instruction, use: _Use, known: dict[str, None],
-                later: list[Instruction], global_args: set[str],
+                later: Iterable[Instruction], global_args: set[str],
                 lenient: bool) -> Finding | None:
         name = use.name
         if name in global_args:
@@ -231,7 +232,7 @@ class UndefinedVariable(Rule):
                             data=data | {"suggestion": guess})
 
 
-def _defined_later(name: str, later: list[Instruction]) -> Token | None:
+def _defined_later(name: str, later: Iterable[Instruction]) -> Token | None:
     """The key of the first ARG or ENV after this instruction that defines ``name``."""
     for inst in later:
         if inst.name in ("ARG", "ENV"):
@@ -243,14 +244,31 @@ def _defined_later(name: str, later: list[Instruction]) -> Token | None:
 
 def _undefined(analysis: Analysis, inst: Instruction, known: Mapping[str, None]) -> Iterator[_Use]:
     """Uses of names that are neither known nor defined just before the word."""
-    escape = analysis.dockerfile.escape
-    for word in _words(inst):
-        refs = expand(word.text, {}, word.escape or escape, word.quotes).references
-        for ref in refs:
-            if ref.name in known or ref.name in word.extra or ref.name in _NON_ENV_ARGS:
-                continue
-            yield _Use(ref.name, _word_span(analysis, word, ref.start, ref.end), word,
-                       ref.start, ref.end)
+    for word, name, start, end in _references(inst, analysis.dockerfile.escape):
+        if name not in known:
+            yield _Use(name, _word_span(analysis, word, start, end), word, start, end)
+
+
+def _references(inst: Instruction, escape: str) -> tuple[tuple[_Word, str, int, int], ...]:
+    """``(word, name, start, end)`` of the expanded words' references that the word itself
+    does not define and BuildKit does not exempt; memoised by instruction identity."""
+    key = (id(inst), escape)
+    hit = _REFERENCES.get(key)
+    if hit is None or hit[0] is not inst:
+        found: list[tuple[_Word, str, int, int]] = []
+        for word in _words(inst):
+            refs = expand(word.text, {}, word.escape or escape, word.quotes).references
+            found.extend((word, ref.name, ref.start, ref.end) for ref in refs
+                         if ref.name not in word.extra and ref.name not in _NON_ENV_ARGS)
+        if len(_REFERENCES) >= _REFERENCES_LIMIT:
+            _REFERENCES.clear()
+        hit = _REFERENCES[key] = (inst, tuple(found))
+    return hit[1]
+
+
+#: References by (instruction identity, escape); an entry holds its instruction.
+_REFERENCES: dict[tuple[int, str], tuple[Instruction, tuple[tuple[_Word, str, int, int], ...]]] = {}
+_REFERENCES_LIMIT = 8192
 
 
 def _word_span(analysis: Analysis, word: _Word, start: int, end: int) -> Span:

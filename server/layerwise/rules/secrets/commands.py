@@ -7,7 +7,7 @@ import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 
-from ...model.shell import Command, Word, getopt, shell_argv
+from ...model.shell import Command, Script, Word, getopt, shell_argv
 from .detector import (
     has_variable,
     is_templated,
@@ -82,8 +82,26 @@ def parents(run: RunFacts) -> set[int]:
     return {c.parent for c in run.commands() if c.parent is not None}
 
 
-def credentials(run: RunFacts) -> Iterator[Credential]:
+def credentials(run: RunFacts) -> tuple[Credential, ...]:
     """Every credential passed on the RUN's command lines, without duplicates."""
+    script = run.script
+    if script is None:
+        return ()
+    hit = _CREDENTIALS.get(id(script))
+    if hit is None or hit[0] is not script:
+        hit = (script, tuple(_credentials(run)))
+        if len(_CREDENTIALS) >= _CREDENTIALS_LIMIT:
+            _CREDENTIALS.clear()
+        _CREDENTIALS[id(script)] = hit
+    return hit[1]
+
+
+#: Credentials by script identity (they read only its commands); an entry holds its script.
+_CREDENTIALS: dict[int, tuple[Script, tuple[Credential, ...]]] = {}
+_CREDENTIALS_LIMIT = 8192
+
+
+def _credentials(run: RunFacts) -> Iterator[Credential]:
     wrappers = parents(run)
     seen: list[tuple[int, int]] = []
     for index, command in enumerate(run.commands()):

@@ -117,8 +117,13 @@ class Match:
         return self.kind == "provider"
 
 
-def provider_matches(text: str) -> list[Match]:
+def provider_matches(text: str) -> tuple[Match, ...]:
     """Provider-format secrets in ``text``, left to right, without overlaps."""
+    return _provider_matches(text)
+
+
+@lru_cache(maxsize=4096)
+def _provider_matches(text: str) -> tuple[Match, ...]:
     lowered = text.lower()
     found: list[Match] = []
     for provider in PROVIDERS:
@@ -132,7 +137,7 @@ def provider_matches(text: str) -> list[Match]:
                 continue
             found.append(Match("provider", provider.id, provider.title, secret,
                                m.start(1), m.end(1)))
-    return _without_overlaps(found)
+    return tuple(_without_overlaps(found))
 
 
 def provider_match(value: str) -> Match | None:
@@ -493,7 +498,7 @@ def _lines(text: str) -> Iterator[tuple[int, str]]:
 
 def data_secrets(text: str) -> list[Match]:
     """Secrets in a file body or script: provider formats, then ``key=value`` generics."""
-    found = provider_matches(text)
+    found = list(provider_matches(text))
     taken = [(m.start, m.end) for m in found]
     for key, value, start, end in assignments(text):
         if any(a < end and start < b for a, b in taken):

@@ -304,6 +304,9 @@ class Facts:
         self.analysis = analysis
         self.escape = analysis.dockerfile.escape
         self.cwd = self._workdirs()
+        #: id(scope) -> (known ARG/ENV values, their sorted items); consecutive instructions
+        #: share scope objects, which live as long as the analysis.
+        self._envs: dict[int, tuple[dict[str, str], tuple[tuple[str, str], ...]]] = {}
         self.runs: dict[int, RunFacts] = {}
         for i, inst in enumerate(analysis.instructions):
             if inst.name == "RUN":
@@ -362,16 +365,35 @@ class Facts:
             final[stage.index] = current
         return cwd
 
-    def _run(self, index: int, inst: Instruction) -> RunFacts:
+    def _env(self, index: int) -> tuple[dict[str, str], tuple[tuple[str, str], ...]]:
+        """Known ARG/ENV values at instruction ``index`` and their sorted items."""
         scope = self.analysis.scopes[index]
-        env = {name: var.value for name, var in scope.items()
-               if var.value is not None and var.kind in ("env", "arg", "global-arg")}
+        hit = self._envs.get(id(scope))
+        if hit is None:
+            env = {name: var.value for name, var in scope.items()
+                   if var.value is not None and var.kind in ("env", "arg", "global-arg")}
+            hit = self._envs[id(scope)] = (env, tuple(sorted(env.items())))
+        return hit
+
+    def _run(self, index: int, inst: Instruction) -> RunFacts:
+        """The RunFacts of a RUN, reused across analyses: they are made of the instruction,
+        its index, stage, working directory and known variable values only."""
+        env, env_key = self._env(index)
+        stage, cwd = self.analysis.stage_of[index], self.cwd[index]
+        key = (id(inst), index, stage, cwd, env_key)
+        hit = _RUNS.get(key)
+        if hit is not None and hit.inst is inst:
+            return hit
         text = None if inst.json else run_text(inst)
         language = "sh"
         if text is not None and only_heredocs(inst) and len(inst.heredocs) == 1:
             language = script_language(inst.heredocs[0].text)
-        return RunFacts(index, inst, self.analysis.stage_of[index], self.cwd[index], env,
-                        mounts(inst), text, language)
+        made = RunFacts(index, inst, stage, cwd, env, mounts(inst), text, language)
+        with _LOCK:
+            if len(_RUNS) >= _RUNS_LIMIT:
+                _RUNS.clear()
+            _RUNS[key] = made
+        return made
 
     # ----------------------------------------------------------------- variables
 
@@ -433,6 +455,10 @@ class Facts:
 
 _LOCK = threading.Lock()
 _CACHE: OrderedDict[int, tuple[Analysis, Facts]] = OrderedDict()
+#: RunFacts by (instruction identity, index, stage, working directory, known values); an entry
+#: holds its instruction, so the identity is not reused while it lives.
+_RUNS: dict[tuple[object, ...], RunFacts] = {}
+_RUNS_LIMIT = 8192
 
 
 def facts(analysis: Analysis) -> Facts:

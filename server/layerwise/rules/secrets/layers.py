@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from fnmatch import fnmatchcase
 
 from ...model.effects import PathEffect
+from ...model.layers import Layer as ModelLayer
 from ...model.shell import Command, Word, getopt
 from ...model.variables import expand
 from ...syntax.nodes import Instruction, Token
@@ -159,37 +160,53 @@ def layers(facts: Facts) -> dict[int, Layer]:
         if stage < 0 or inst.name not in ("COPY", "ADD", "RUN"):
             continue
         shared = model.get(i)
-        if inst.name in ("COPY", "ADD"):
-            if shared is not None:
-                created = tuple(PathEvent(p.path, i, p.span, "copy", p.effect.recursive,
-                                          p.effect.exact) for p in shared.created)
-            else:
-                created = tuple(
-                    PathEvent(src.path, i, src.token.span, "copy", src.recursive, True, -1,
-                              src.text or src.heredoc)
-                    for src in copy_sources(facts, i, inst))
-            out[i] = Layer(i, stage, created, ())
+        if inst.name in ("COPY", "ADD") and shared is None:
+            out[i] = Layer(i, stage, tuple(
+                PathEvent(src.path, i, src.token.span, "copy", src.recursive, True, -1,
+                          src.text or src.heredoc)
+                for src in copy_sources(facts, i, inst)), ())
             continue
-        run = facts.runs[i]
-        if (shared is not None and len(shared.sources) == 1 and run.text is not None
-                and shared.sources[0].text == run.text.text):
-            created = tuple(PathEvent(p.path, i, p.span, p.kind, p.effect.recursive,
-                                      p.effect.exact, p.effect.command)
-                            for p in shared.created if p.kind in _WRITE_KINDS)
-            removed = tuple(PathEvent(p.path, i, p.span, p.kind, p.effect.recursive,
-                                      p.effect.exact, p.effect.command) for p in shared.removed)
-            out[i] = Layer(i, stage, created, removed)
-            continue
-        effects = run.effects
-        if effects is None:
-            out[i] = Layer(i, stage, (), ())
-            continue
-        created = tuple(_event(run, e) for e in effects.created
-                        if e.kind in _WRITE_KINDS and not run.transient(e.path))
-        removed = tuple(_event(run, e) for e in effects.removed if not run.transient(e.path))
-        out[i] = Layer(i, stage, created, removed)
+        # What follows reads only the model layer (whose identity fixes its instruction object
+        # and index) and, for a RUN, the RunFacts; both are reused across analyses.
+        run = facts.runs.get(i)
+        key = (id(shared), id(run), stage)
+        hit = _LAYERS.get(key)
+        if hit is None or hit[0] is not shared or hit[1] is not run:
+            hit = (shared, run, _layer(i, stage, shared, run))
+            if len(_LAYERS) >= _LAYERS_LIMIT:
+                _LAYERS.clear()
+            _LAYERS[key] = hit
+        out[i] = hit[2]
     facts._secret_layers = out  # type: ignore[attr-defined]
     return out
+
+
+#: Secret layers by (model layer, RunFacts, stage) identity; an entry holds both objects.
+_LAYERS: dict[tuple[int, int, int], tuple[ModelLayer | None, RunFacts | None, Layer]] = {}
+_LAYERS_LIMIT = 8192
+
+
+def _layer(i: int, stage: int, shared: ModelLayer | None, run: RunFacts | None) -> Layer:
+    """The secret layer of a COPY/ADD (``run`` None, ``shared`` set) or RUN at ``i``."""
+    if run is None:
+        assert shared is not None
+        return Layer(i, stage, tuple(PathEvent(p.path, i, p.span, "copy", p.effect.recursive,
+                                               p.effect.exact) for p in shared.created), ())
+    if (shared is not None and len(shared.sources) == 1 and run.text is not None
+            and shared.sources[0].text == run.text.text):
+        created = tuple(PathEvent(p.path, i, p.span, p.kind, p.effect.recursive,
+                                  p.effect.exact, p.effect.command)
+                        for p in shared.created if p.kind in _WRITE_KINDS)
+        removed = tuple(PathEvent(p.path, i, p.span, p.kind, p.effect.recursive,
+                                  p.effect.exact, p.effect.command) for p in shared.removed)
+        return Layer(i, stage, created, removed)
+    effects = run.effects
+    if effects is None:
+        return Layer(i, stage, (), ())
+    created = tuple(_event(run, e) for e in effects.created
+                    if e.kind in _WRITE_KINDS and not run.transient(e.path))
+    removed = tuple(_event(run, e) for e in effects.removed if not run.transient(e.path))
+    return Layer(i, stage, created, removed)
 
 
 def _event(run: RunFacts, effect: PathEffect) -> PathEvent:

@@ -8,7 +8,12 @@ editor's settings gets a message instead of being silently misread.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+import difflib
+import os
+import re
+import tomllib
+from collections.abc import Iterable, Mapping
+from pathlib import Path
 from typing import Any, Literal
 
 import attrs
@@ -19,14 +24,23 @@ from cattrs.v import format_exception
 from .rules.run import RuleSelection
 
 __all__ = [
+    "CONFIG_FILE_NAMES",
     "SECTION",
+    "ConfigFile",
+    "ConfigFileError",
+    "ConfigFinder",
     "DiagnosticsSettings",
+    "PathPattern",
     "RuleLevel",
     "ServerSettings",
     "Settings",
     "SettingsError",
+    "compile_ignore_paths",
     "expand_dotted",
+    "find_config_file",
     "merge_settings",
+    "path_ignored",
+    "read_config_file",
     "structure_settings",
 ]
 
@@ -67,6 +81,8 @@ class Settings:
     """The stage the build targets; ``None`` means the last stage."""
     context: str | None = None
     """The build context folder, relative to the Dockerfile; ``None`` means its folder."""
+    ignore_paths: tuple[str, ...] = ()
+    """Files and folders not to check: globs relative to the config file's folder."""
     diagnostics: DiagnosticsSettings = DiagnosticsSettings()
     """Diagnostics settings."""
     server: ServerSettings = ServerSettings()
@@ -231,3 +247,272 @@ def structure_settings(raw: Mapping[str, Any] | None) -> Settings:
             exc, path=SECTION, format_exception=_format_problem)) from None
     except (TypeError, ValueError) as exc:
         raise SettingsError([f"{exc} @ {SECTION}"]) from None
+
+
+# --------------------------------------------------------------------------- config files
+#
+# ``.layerwise.toml`` holds the ``layerwise`` section itself; ``pyproject.toml`` holds it as
+# ``[tool.layerwise]``. Keys are the schema's, nested and camelCase (``ignorePaths``,
+# ``[rules]``). The nearest file upward from a Dockerfile applies; in one folder
+# ``.layerwise.toml`` wins over ``pyproject.toml``, and a ``pyproject.toml`` without a
+# ``[tool.layerwise]`` table does not count.
+
+#: Config file names, in the order they are looked for in each folder.
+CONFIG_FILE_NAMES = (".layerwise.toml", "pyproject.toml")
+
+#: Settings that only the editor extension reads (to launch the server): not for config files.
+EDITOR_ONLY_KEYS = frozenset({"server", "interpreter"})
+
+
+class ConfigFileError(ValueError):
+    """A config file that cannot be read or does not match the schema.
+
+    ``problems`` holds one line per bad key: ``FILE: KEY: what is wrong``.
+    """
+
+    def __init__(self, problems: list[str]) -> None:
+        self.problems = problems
+        super().__init__("; ".join(problems))
+
+
+@attrs.frozen
+class ConfigFile:
+    """A config file found on disk, with its raw (validated) ``layerwise`` section."""
+
+    path: Path
+    """The file."""
+    raw: Mapping[str, Any]
+    """The section as written (camelCase keys), already checked against the schema."""
+
+    @property
+    def folder(self) -> Path:
+        """The folder relative paths in the file (``ignorePaths``) start from."""
+        return self.path.parent
+
+
+def _section_name(path: Path) -> str:
+    """Where the settings live in a file, for messages: ``tool.layerwise`` or nothing."""
+    return "tool.layerwise" if path.name == "pyproject.toml" else ""
+
+
+def _file_problem(path: Path, problem: str) -> str:
+    """Rewrite a :class:`SettingsError` problem (``msg @ layerwise.key``) for a config file."""
+    message, _, where = problem.rpartition(" @ ")
+    if not message:
+        message, where = problem, SECTION
+    keys = where.split(".")[1:] if where.split(".")[0] == SECTION else where.split(".")
+    keys = [_camel(key) for key in keys]  # cattrs names the attribute, the file the setting
+    unknown = re.fullmatch(r"unknown setting (.+)", message)
+    if unknown:
+        extra = [name.strip() for name in unknown.group(1).split(",")]
+        known = _known_keys(keys)
+        lines = []
+        for name in extra:
+            hint = difflib.get_close_matches(name, known, n=1)
+            lines.append(_located(path, [*keys, name], "unknown setting"
+                                  + (f" (did you mean {hint[0]!r}?)" if hint else
+                                     f" (expected one of: {', '.join(known)})")))
+        return "\n".join(lines)
+    return _located(path, keys, message)
+
+
+def _located(path: Path, keys: list[str], message: str) -> str:
+    prefix = _section_name(path)
+    key = ".".join(k for k in (prefix, *keys) if k) or "(top level)"
+    return f"{path}: {key}: {message}"
+
+
+def _known_keys(keys: list[str]) -> list[str]:
+    """The camelCase keys allowed in the table at ``keys`` (for "did you mean")."""
+    cls: Any = Settings
+    for key in keys:
+        fields = {_camel(f.name): f for f in attrs.fields(cls)}
+        field = fields.get(key)
+        if field is None or not attrs.has(type(field.default)):
+            return []
+        cls = type(field.default)
+    return [_camel(f.name) for f in attrs.fields(cls)
+            if not (cls is Settings and _camel(f.name) in EDITOR_ONLY_KEYS)]
+
+
+def read_config_file(path: Path) -> ConfigFile | None:
+    """Read a config file; ``None`` for a ``pyproject.toml`` without ``[tool.layerwise]``.
+
+    Raises :class:`ConfigFileError` for unreadable or invalid TOML, unknown keys, wrong types
+    and editor-only settings, naming the file and each bad key.
+    """
+    try:
+        data = path.read_bytes()
+    except OSError as exc:
+        raise ConfigFileError([f"{path}: cannot read: {exc.strerror or exc}"]) from None
+    try:
+        document = tomllib.loads(data.decode("utf-8"))
+    except UnicodeDecodeError as exc:
+        raise ConfigFileError([f"{path}: not UTF-8 text (byte {exc.start})"]) from None
+    except tomllib.TOMLDecodeError as exc:
+        raise ConfigFileError([f"{path}: invalid TOML: {exc}"]) from None
+    if path.name == "pyproject.toml":
+        tool = document.get("tool")
+        section = tool.get(SECTION) if isinstance(tool, dict) else None
+        if section is None:
+            return None
+        if not isinstance(section, dict):
+            raise ConfigFileError([_located(path, [], "expected a table")])
+    else:
+        section = document
+    return ConfigFile(path, validate_config_section(path, section))
+
+
+def validate_config_section(path: Path, section: Mapping[str, Any]) -> dict[str, Any]:
+    """Check a config file's ``layerwise`` section against the schema; return it as a dict."""
+    problems = [_located(path, [key], "is an editor setting (it launches the server); set it "
+                         "in the editor, not in a config file")
+                for key in section if key in EDITOR_ONLY_KEYS]
+    dotted = [key for key in section if isinstance(key, str) and "." in key and key != "rules"]
+    problems += [_located(path, [key], "dotted keys are not read here; use a table")
+                 for key in dotted]
+    rest = {k: v for k, v in section.items() if k not in EDITOR_ONLY_KEYS and k not in dotted}
+    try:
+        structure_settings(rest)
+    except SettingsError as exc:
+        problems += [line for p in exc.problems for line in _file_problem(path, p).split("\n")]
+    if problems:
+        raise ConfigFileError(problems)
+    return dict(rest)
+
+
+def find_config_file(folder: Path) -> ConfigFile | None:
+    """The nearest config file at or above ``folder`` (uncached; see :class:`ConfigFinder`)."""
+    return ConfigFinder().for_folder(folder)
+
+
+class ConfigFinder:
+    """Finds the config file of each folder, reading every file at most once."""
+
+    def __init__(self) -> None:
+        self._folders: dict[Path, ConfigFile | None] = {}
+        self._files: dict[Path, ConfigFile | None] = {}
+
+    def for_folder(self, folder: Path) -> ConfigFile | None:
+        """The config file that applies to files in ``folder`` (an absolute path is best)."""
+        folder = Path(os.path.abspath(folder))
+        walked: list[Path] = []
+        found: ConfigFile | None = None
+        current = folder
+        while True:
+            if current in self._folders:
+                found = self._folders[current]
+                break
+            walked.append(current)
+            found = self._in_folder(current)
+            if found is not None or current.parent == current:
+                break
+            current = current.parent
+        for path in walked:
+            self._folders[path] = found
+        return found
+
+    def _in_folder(self, folder: Path) -> ConfigFile | None:
+        for name in CONFIG_FILE_NAMES:
+            candidate = folder / name
+            if candidate in self._files:
+                config = self._files[candidate]
+            elif os.path.isfile(candidate):
+                config = self._files[candidate] = read_config_file(candidate)
+            else:
+                continue
+            if config is not None:
+                return config
+        return None
+
+
+# --------------------------------------------------------------------------- ignore paths
+
+
+def _glob_regex(pattern: str) -> str:
+    """Regex for a slash-separated glob: ``*``, ``?``, ``[...]`` within a name; ``**`` across."""
+    out: list[str] = []
+    i = 0
+    while i < len(pattern):
+        if pattern.startswith("**/", i):
+            out.append("(?:[^/]*/)*")
+            i += 3
+        elif pattern.startswith("**", i):
+            out.append(".*")
+            i += 2
+        elif pattern[i] == "*":
+            out.append("[^/]*")
+            i += 1
+        elif pattern[i] == "?":
+            out.append("[^/]")
+            i += 1
+        elif pattern[i] == "[":
+            end = pattern.find("]", i + 2 if pattern.startswith(("[!", "[^"), i) else i + 1)
+            if end < 0:
+                out.append(re.escape("["))
+                i += 1
+                continue
+            body = pattern[i + 1:end]
+            negated = body[:1] in ("!", "^")
+            body = body[1:] if negated else body
+            out.append("[" + ("^" if negated else "") + body.replace("\\", "\\\\") + "]")
+            i = end + 1
+        else:
+            out.append(re.escape(pattern[i]))
+            i += 1
+    return "".join(out)
+
+
+@attrs.frozen
+class PathPattern:
+    """One ``ignorePaths`` pattern, compiled, with the folder it is relative to."""
+
+    pattern: str
+    """The pattern as written."""
+    folder: Path
+    """The folder an anchored pattern starts from."""
+    anchored: bool
+    """Whether the pattern has a ``/`` before its end (else it matches names at any depth)."""
+    folders_only: bool
+    """Whether the pattern ends with ``/``."""
+    regex: re.Pattern[str]
+
+    @classmethod
+    def compile(cls, pattern: str, folder: Path) -> PathPattern:
+        """Compile ``pattern``, relative to ``folder``."""
+        text = pattern.strip().replace(os.sep, "/")
+        folders_only = text.endswith("/")
+        text = text.rstrip("/")
+        anchored = "/" in text
+        text = text.removeprefix("./").lstrip("/") if anchored else text
+        regex = re.compile(_glob_regex(text) if text else "(?!)", re.DOTALL)
+        return cls(pattern, Path(os.path.abspath(folder)), anchored, folders_only, regex)
+
+    def matches(self, path: Path, is_dir: bool) -> bool:
+        """Whether ``path`` (absolute) or a folder above it, below :attr:`folder`, matches."""
+        try:
+            parts = path.relative_to(self.folder).parts
+        except ValueError:
+            if self.anchored:
+                return False
+            parts = path.parts[1:]
+        for depth in range(len(parts)):
+            is_folder = is_dir or depth < len(parts) - 1
+            if self.folders_only and not is_folder:
+                continue
+            if self.anchored:
+                if self.regex.fullmatch("/".join(parts[: depth + 1])):
+                    return True
+            elif self.regex.fullmatch(parts[depth]):
+                return True
+        return False
+
+
+def compile_ignore_paths(patterns: Iterable[str], folder: Path) -> tuple[PathPattern, ...]:
+    """Compile ``ignorePaths`` patterns written relative to ``folder``."""
+    return tuple(PathPattern.compile(p, folder) for p in patterns if p.strip())
+
+
+def path_ignored(path: Path, is_dir: bool, patterns: Iterable[PathPattern]) -> bool:
+    """Whether any pattern excludes ``path`` (absolute)."""
+    return any(p.matches(path, is_dir) for p in patterns)

@@ -14,7 +14,7 @@ HOOKS = (ROOT / ".pre-commit-hooks.yaml").read_text(encoding="utf-8")
 
 
 def hook_value(key: str) -> str:
-    match = re.search(rf"^(?:- |  ){key}: (.+)$", HOOKS, re.M)
+    match = re.search(rf"^(?:- |  ){key}: (.+)$", HOOKS, re.MULTILINE)
     assert match, key
     return match.group(1).strip()
 

@@ -10,6 +10,7 @@ from layerwise.config import Settings
 from layerwise.lsp import convert
 from layerwise.lsp.documents import Document, DocumentStore
 from layerwise.rules.base import Finding, Fix, Related, Severity
+from layerwise.rules.catalog import rule_docs_url
 from layerwise.syntax.span import Position, Span, TextEdit
 
 LINE = 'LABEL a="😀中" b=1'  # 😀: 1 code point, 2 UTF-16 units, 4 UTF-8 bytes; 中: 1, 1, 3
@@ -59,7 +60,7 @@ def test_diagnostic_fields() -> None:
     assert item.severity == types.DiagnosticSeverity.Hint
     assert item.code == "LW106" and item.source == "layerwise"
     assert item.code_description == types.CodeDescription(
-        href=convert.RULE_DOCS_URL.format(id="LW106"))
+        href=rule_docs_url("LW106"))
     assert item.tags == [types.DiagnosticTag.Unnecessary, types.DiagnosticTag.Deprecated]
     assert item.related_information == [types.DiagnosticRelatedInformation(
         location=types.Location(uri=d.uri, range=types.Range(types.Position(1, 0),

@@ -6,7 +6,7 @@ import pytest
 from lsprotocol import types
 from pygls.exceptions import JsonRpcMethodNotFound
 
-from layerwise.lsp.convert import RULE_DOCS_URL
+from layerwise.rules.catalog import rule_docs_url
 
 from .helpers import (
     BROKEN,
@@ -34,7 +34,7 @@ async def test_broken_file_reports_lw001_and_lw006(client: RecordingClient) -> N
     assert lw001.severity == types.DiagnosticSeverity.Error
     assert lw001.source == "layerwise"
     assert lw001.code_description is not None
-    assert lw001.code_description.href == RULE_DOCS_URL.format(id="LW001")
+    assert lw001.code_description.href == rule_docs_url("LW001")
     assert lw001.data == {"id": "LW001", "name": "parse-error", "fix": False}
     assert lw006.range == types.Range(types.Position(2, 4), types.Position(2, 9))
     assert lw006.data["name"] == "unterminated-heredoc"

@@ -47,3 +47,9 @@ def test_scopes_follow_args_env_and_stage_inheritance() -> None:
     assert inherited is not None and (inherited.kind, inherited.value) == ("arg", "1.0")
     assert a.global_scope["TOKEN"].value is None
     assert a.global_scope["TARGETARCH"].value == "amd64"
+
+
+def test_absurd_nesting_does_not_recurse_forever() -> None:
+    word = "${A:-" * 3000 + "x" + "}" * 3000
+    result = expand(word, {})
+    assert "A" in result.unresolved

@@ -18,15 +18,13 @@ from lsprotocol import types
 from pygls.workspace.position_codec import PositionCodec
 
 from ..rules.base import Finding
+from ..rules.catalog import rule_docs_url
 from ..syntax.span import Position, Span, TextEdit
 
 if TYPE_CHECKING:
     from ..features.completion import CompletionEntry
     from ..features.hover import HoverResult
     from ..features.symbols import FoldingRange, Symbol
-
-#: Where a rule's documentation page lives; ``{id}`` is the rule id. Change it here only.
-RULE_DOCS_URL = "https://github.com/layerwise-dev/layerwise/blob/main/docs/rules/{id}.md"
 
 #: The ``source`` of every diagnostic.
 SOURCE = "layerwise"
@@ -153,11 +151,6 @@ def replacement(old: str, new: str) -> TextEdit | None:
 
 
 # --------------------------------------------------------------------------- diagnostics
-
-
-def rule_docs_url(rule_id: str) -> str:
-    """The documentation page of a rule."""
-    return RULE_DOCS_URL.format(id=rule_id)
 
 
 def diagnostic(doc: TextLines, finding: Finding) -> types.Diagnostic:

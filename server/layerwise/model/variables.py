@@ -60,6 +60,8 @@ class Expansion:
         return not self.unresolved
 
 
+#: Deeper ``${A:-${B:-...}}`` nesting than this is not expanded (it cannot be meant).
+_MAX_NESTING = 64
 _NAME_START = frozenset("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ_")
 _NAME_CHARS = _NAME_START | frozenset("0123456789")
 
@@ -150,6 +152,9 @@ def _dollar(word: str, pos: int, end: int, scope: Mapping[str, Variable], escape
         use_alt = (not is_set) if op.lstrip(":")[0] == "-" else is_set
         if use_alt:
             sub: list[str] = []
+            if alt.count("${") > _MAX_NESTING:
+                unresolved.append(name)  # absurdly deep: leave it unexpanded, never recurse
+                return stop
             _expand_into(alt, 0, len(alt), scope, escape, True, sub, [], unresolved)
             out.append("".join(sub))
         elif op.lstrip(":")[0] == "-":

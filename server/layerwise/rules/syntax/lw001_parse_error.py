@@ -38,6 +38,8 @@ class ParseErrorRule(Rule):
         """Forward the decoder's and the parser's errors."""
         for problem in analysis.source_problems:
             yield self.finding(problem.span, problem.message)
+        if analysis.source_problems and not analysis.dockerfile.text:
+            return  # unreadable (binary, too large): "no instructions" would only repeat it
         for error in analysis.dockerfile.errors:
             if error.code == self.id:
                 yield self.finding(error.span, error.message)

@@ -178,10 +178,15 @@ def _heredoc_uses(analysis: Analysis, inst: Instruction, doc: Heredoc,
     return out
 
 
-def _scan(text: str, start: int, end: int, escape: str,
-          quotes: bool) -> Iterator[tuple[str, int, int, int]]:
-    """Yield ``(name, start, end, name_start)`` for each use, nested defaults included."""
-    if "$" not in text[start:end]:
+#: Nested ``${A:-${B}}`` levels looked into for uses.
+_MAX_DEPTH = 32
+
+
+def _scan(text: str, start: int, end: int, escape: str, quotes: bool,
+          depth: int = 0) -> Iterator[tuple[str, int, int, int]]:
+    """Yield ``(name, start, end, name_start)`` for each use, nested defaults included
+    (down to ``_MAX_DEPTH`` levels: deeper nesting cannot be meant)."""
+    if "$" not in text[start:end] or depth > _MAX_DEPTH:
         return
     for ref in expand(text[start:end], {}, escape, quotes).references:
         a = start + ref.start
@@ -193,7 +198,7 @@ def _scan(text: str, start: int, end: int, escape: str,
             op = name_start + len(ref.name)
             inner = op + (2 if text[op] == ":" else 1)
             inner_end = b - 1 if text[b - 1] == "}" else b
-            yield from _scan(text, inner, inner_end, escape, quotes)
+            yield from _scan(text, inner, inner_end, escape, quotes, depth + 1)
 
 
 def _family(index: Index, key: Key) -> set[Key]:

@@ -163,6 +163,11 @@ class Instruction:
         """The instruction that takes effect: the inner one for ``ONBUILD``."""
         return self.sub if self.sub is not None else self
 
+    @property
+    def parts(self) -> tuple[Instruction, ...]:
+        """The instruction and, for ``ONBUILD``, the instruction it carries."""
+        return (self,) if self.sub is None else (self, self.sub)
+
     def flag(self, name: str) -> Flag | None:
         """The last flag called ``name``, as BuildKit lets the last one win."""
         found = None

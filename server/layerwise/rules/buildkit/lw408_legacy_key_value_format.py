@@ -47,8 +47,8 @@ class LegacyKeyValueFormat(Rule):
         """Report legacy pairs of ``ENV`` and ``LABEL`` (``ONBUILD`` triggers included)."""
         escape = analysis.dockerfile.escape
         for inst in analysis.instructions:
-            for target in (inst, inst.sub):
-                if target is not None and target.name in ("ENV", "LABEL"):
+            for target in inst.parts:
+                if target.name in ("ENV", "LABEL"):
                     yield from self._instruction(target, escape)
 
     def _instruction(self, inst: Instruction, escape: str) -> Iterator[Finding]:

@@ -40,8 +40,8 @@ class UnknownInstruction(Rule):
     def check(self, analysis: Analysis) -> Iterator[Finding]:
         """Report unknown keywords, including the one after ONBUILD."""
         for inst in analysis.instructions:
-            for target in (inst, inst.sub):
-                if target is not None and target.keyword.value and not target.known:
+            for target in inst.parts:
+                if target.keyword.value and not target.known:
                     yield self._report(target)
 
     def _report(self, inst: Instruction) -> Finding:

@@ -43,8 +43,8 @@ class UnknownFlag(InstructionRule):
     def check_instruction(self, analysis: Analysis, index: int) -> Iterator[Finding]:
         """Check every flag of a known instruction (ONBUILD's inner one too)."""
         inst = analysis.instructions[index]
-        for target in (inst, inst.sub):
-            if target is not None and target.known:
+        for target in inst.parts:
+            if target.known:
                 yield from self._instruction(target)
 
     def _instruction(self, inst: Instruction) -> Iterator[Finding]:

@@ -54,8 +54,8 @@ class InvalidFlagValue(InstructionRule):
     def check_instruction(self, analysis: Analysis, index: int) -> Iterator[Finding]:
         """Check the value of every known flag of an instruction (and its ONBUILD one)."""
         inst = analysis.instructions[index]
-        for target in (inst, inst.sub):
-            if target is not None and target.known:
+        for target in inst.parts:
+            if target.known:
                 yield from self._instruction(target)
 
     def _instruction(self, inst: Instruction) -> Iterator[Finding]:

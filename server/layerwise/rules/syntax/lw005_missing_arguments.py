@@ -49,8 +49,8 @@ class MissingArguments(InstructionRule):
         if self.context(analysis, index):
             return
         inst = analysis.instructions[index]
-        for target in (inst, inst.sub):
-            if target is not None and target.known:
+        for target in inst.parts:
+            if target.known:
                 problem = _problem(target)
                 if problem:
                     span = target.args.span if target.args.value else target.keyword.span

@@ -270,11 +270,6 @@ def _unknown_rule_keys(keys: Iterable[str]) -> list[str]:
     return unknown
 
 
-def _specificity(key: str) -> tuple[int, int]:
-    """Sort key putting exact ids and names before prefixes, longer prefixes first."""
-    return (0, 0) if find_rule(key) is not None else (1, -len(key))
-
-
 @dataclass(frozen=True)
 class _Flags:
     """The settings given on the command line (the last layer of the merge)."""
@@ -337,10 +332,8 @@ def _resolve(config: ConfigFile | None, flags: _Flags,
         settings: Settings = structure_settings(merge_settings(raw, flags.layer(raw)))
     except SettingsError as exc:  # the flags were checked already; a file is named if it is one
         raise UsageError("; ".join(exc.problems)) from None
-    severities = dict(sorted(settings.rules.items(), key=lambda kv: _specificity(kv[0])))
-    resolved = cache[key] = _Resolved(
-        RuleSelection(select=settings.select, ignore=settings.ignore, severities=severities),
-        settings.target, settings.context)
+    resolved = cache[key] = _Resolved(settings.rule_selection(), settings.target,
+                                      settings.context)
     return resolved
 
 

@@ -42,6 +42,7 @@ __all__ = [
     "path_ignored",
     "read_config_file",
     "structure_settings",
+    "without_defaults",
 ]
 
 #: The configuration section every client uses for Layerwise.
@@ -231,6 +232,47 @@ def _merge_into(base: dict[str, Any], layer: Mapping[str, Any]) -> None:
             base[key] = value
 
 
+def _raw_defaults(cls: type) -> dict[str, Any]:
+    """The defaults of a settings class as raw settings (camelCase keys, nested objects)."""
+    out: dict[str, Any] = {}
+    for field in attrs.fields(cls):
+        default = field.default
+        if isinstance(default, attrs.Factory):  # type: ignore[arg-type]
+            default = default.factory()
+        out[_camel(field.name)] = (_raw_defaults(type(default)) if attrs.has(type(default))
+                                   else default)
+    return out
+
+
+_RAW_DEFAULTS = _raw_defaults(Settings)
+_NO_DEFAULT = object()
+
+
+def without_defaults(raw: Mapping[str, Any],
+                     defaults: Mapping[str, Any] = _RAW_DEFAULTS) -> dict[str, Any]:
+    """Expanded raw settings without the keys that hold their default value.
+
+    Some clients (VS Code) answer ``workspace/configuration`` with every key, defaults included;
+    only the keys set to something else may override a config file.
+    """
+    out: dict[str, Any] = {}
+    for key, value in raw.items():
+        default = defaults.get(key, _NO_DEFAULT)
+        if isinstance(value, Mapping) and isinstance(default, Mapping) and default:
+            value = without_defaults(value, default)
+            if value:
+                out[key] = value
+        elif not _is_default(value, default):
+            out[key] = value
+    return out
+
+
+def _is_default(value: Any, default: Any) -> bool:
+    if isinstance(default, tuple):
+        return isinstance(value, list | tuple) and tuple(value) == default
+    return type(value) is type(default) and value == default
+
+
 def structure_settings(raw: Mapping[str, Any] | None) -> Settings:
     """Build :class:`Settings` from the raw ``layerwise`` section (camelCase keys).
 
@@ -267,11 +309,13 @@ EDITOR_ONLY_KEYS = frozenset({"server", "interpreter"})
 class ConfigFileError(ValueError):
     """A config file that cannot be read or does not match the schema.
 
-    ``problems`` holds one line per bad key: ``FILE: KEY: what is wrong``.
+    ``problems`` holds one line per bad key: ``FILE: KEY: what is wrong``; ``path`` is the file
+    when the error is about a single one.
     """
 
-    def __init__(self, problems: list[str]) -> None:
+    def __init__(self, problems: list[str], path: Path | None = None) -> None:
         self.problems = problems
+        self.path = path
         super().__init__("; ".join(problems))
 
 
@@ -344,20 +388,20 @@ def read_config_file(path: Path) -> ConfigFile | None:
     try:
         data = path.read_bytes()
     except OSError as exc:
-        raise ConfigFileError([f"{path}: cannot read: {exc.strerror or exc}"]) from None
+        raise ConfigFileError([f"{path}: cannot read: {exc.strerror or exc}"], path) from None
     try:
         document = tomllib.loads(data.decode("utf-8"))
     except UnicodeDecodeError as exc:
-        raise ConfigFileError([f"{path}: not UTF-8 text (byte {exc.start})"]) from None
+        raise ConfigFileError([f"{path}: not UTF-8 text (byte {exc.start})"], path) from None
     except tomllib.TOMLDecodeError as exc:
-        raise ConfigFileError([f"{path}: invalid TOML: {exc}"]) from None
+        raise ConfigFileError([f"{path}: invalid TOML: {exc}"], path) from None
     if path.name == "pyproject.toml":
         tool = document.get("tool")
         section = tool.get(SECTION) if isinstance(tool, dict) else None
         if section is None:
             return None
         if not isinstance(section, dict):
-            raise ConfigFileError([_located(path, [], "expected a table")])
+            raise ConfigFileError([_located(path, [], "expected a table")], path)
     else:
         section = document
     return ConfigFile(path, validate_config_section(path, section))
@@ -377,7 +421,7 @@ def validate_config_section(path: Path, section: Mapping[str, Any]) -> dict[str,
     except SettingsError as exc:
         problems += [line for p in exc.problems for line in _file_problem(path, p).split("\n")]
     if problems:
-        raise ConfigFileError(problems)
+        raise ConfigFileError(problems, path)
     return dict(rest)
 
 

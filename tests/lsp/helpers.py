@@ -51,6 +51,7 @@ class RecordingClient(LanguageClient):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.published: list[types.PublishDiagnosticsParams] = []
+        self.registrations: list[types.Registration] = []
         self.profile = ""
         self.init_result: types.InitializeResult | None = None
         self.workspace: Workspace | None = None
@@ -61,11 +62,16 @@ def _record_publish(client: RecordingClient, params: types.PublishDiagnosticsPar
     client.diagnostics[params.uri] = params.diagnostics
 
 
+def _record_registration(client: RecordingClient, params: types.RegistrationParams) -> None:
+    client.registrations.extend(params.registrations)
+
+
 def make_client() -> RecordingClient:
-    """A test client that records every diagnostics notification."""
+    """A test client that records every diagnostics notification and capability registration."""
     client = RecordingClient(converter_factory=default_converter)
     features = dict(DEFAULT_CLIENT_FEATURES)
     features[types.TEXT_DOCUMENT_PUBLISH_DIAGNOSTICS] = _record_publish
+    features[types.CLIENT_REGISTER_CAPABILITY] = _record_registration
     register_lsp_features(client, features)
     return client
 

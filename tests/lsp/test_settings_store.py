@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from layerwise.config import Settings
 from layerwise.lsp.settings import SettingsStore
 
@@ -45,3 +47,70 @@ def test_invalid_settings_give_defaults_and_one_message() -> None:
     assert store.take_message() is None and store.problems == []
     store.set_pushed([1, 2])
     assert store.take_message() is not None
+
+
+def write(folder: Path, name: str, text: str) -> Path:
+    folder.mkdir(parents=True, exist_ok=True)
+    (folder / name).write_text(text, encoding="utf-8")
+    return folder / name
+
+
+def test_config_file_under_editor_settings(tmp_path: Path) -> None:
+    write(tmp_path, ".layerwise.toml",
+          'select = ["LW0"]\ntarget = "a"\n[rules]\nLW001 = "hint"\nLW006 = "off"\n')
+    uri = (tmp_path / "app" / "Dockerfile").as_uri()
+    store = SettingsStore()
+    assert store.for_uri(uri) == Settings(rules={"LW001": "hint", "LW006": "off"},
+                                          select=("LW0",), target="a")
+    store.set_pushed({"rules": {"LW006": "error"}, "target": "b", "select": [],
+                      "diagnostics": {"enable": True}})  # at their defaults: not overriding
+    assert store.for_uri(uri) == Settings(rules={"LW001": "hint", "LW006": "error"},
+                                          select=("LW0",), target="b")
+    assert store.for_uri("untitled:Untitled-1") == Settings(rules={"LW006": "error"},
+                                                            target="b")
+
+
+def test_the_nearest_file_applies_and_pyproject_needs_its_table(tmp_path: Path) -> None:
+    write(tmp_path, "pyproject.toml", '[tool.layerwise]\ntarget = "outer"\n')
+    write(tmp_path / "inner", "pyproject.toml", '[project]\nname = "x"\n')
+    write(tmp_path / "inner" / "deep", ".layerwise.toml", 'target = "deep"\n')
+    store = SettingsStore()
+    assert store.for_uri((tmp_path / "inner" / "Dockerfile").as_uri()).target == "outer"
+    assert store.for_uri((tmp_path / "inner" / "deep" / "x" / "Dockerfile").as_uri()).target \
+        == "deep"
+
+
+def test_reloading_config_files(tmp_path: Path) -> None:
+    config = write(tmp_path, ".layerwise.toml", 'target = "a"\n')
+    uri = (tmp_path / "Dockerfile").as_uri()
+    store = SettingsStore()
+    assert store.for_uri(uri).target == "a"
+    epoch = store.epoch
+    assert not store.reload_config_files() and store.epoch == epoch  # nothing changed
+    config.write_text('target = "b"\n', encoding="utf-8")
+    assert store.for_uri(uri).target == "a"  # cached until reloaded
+    assert store.reload_config_files() and store.epoch == epoch + 1
+    assert store.for_uri(uri).target == "b"
+    config.unlink()
+    assert store.reload_config_files() and store.for_uri(uri) == Settings()
+
+
+def test_an_invalid_config_file_gets_one_message_until_fixed(tmp_path: Path) -> None:
+    config = write(tmp_path, ".layerwise.toml", "target = 3\n")
+    store = SettingsStore()
+    store.set_pushed({"select": ["LW1"]})
+    one, two = ((tmp_path / name / "Dockerfile").as_uri() for name in ("one", "two"))
+    assert store.for_uri(one) == store.for_uri(two) == Settings(select=("LW1",))
+    [message] = store.take_file_messages()
+    assert f"{config}: target: expected a string, got int 3" in message
+    store.set_pushed({"select": ["LW0"]})
+    store.reload_config_files()
+    assert store.for_uri(one).select == ("LW0",)
+    assert store.take_file_messages() == []  # the same problem: shown once
+    config.write_text('ignore = ["LW001"]\n', encoding="utf-8")
+    assert store.reload_config_files() and store.for_uri(one).ignore == ("LW001",)
+    assert store.take_file_messages() == []
+    config.write_text("target = 3\n", encoding="utf-8")
+    store.reload_config_files()
+    assert len(store.take_file_messages()) == 1  # broken again: said again
+    assert store.take_message() is None  # the editor settings are fine

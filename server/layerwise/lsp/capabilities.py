@@ -39,6 +39,8 @@ class ClientFeatures:
     """The client honours ``workspace/diagnostic/refresh``."""
     configuration: bool = False
     """The client answers ``workspace/configuration``."""
+    watched_files: bool = False
+    """The client watches files for the server if asked (``didChangeWatchedFiles``)."""
     snippets: bool = False
     """Completion items may be snippets."""
     hover_markdown: bool = False
@@ -59,6 +61,8 @@ class ClientFeatures:
             pull_diagnostics=_get(text, "diagnostic") is not None,
             diagnostic_refresh=bool(_get(workspace, "diagnostics", "refresh_support")),
             configuration=bool(_get(workspace, "configuration")),
+            watched_files=bool(_get(workspace, "did_change_watched_files",
+                                    "dynamic_registration")),
             snippets=bool(_get(text, "completion", "completion_item", "snippet_support")),
             hover_markdown=_prefers_markdown(_get(text, "hover", "content_format")),
             document_changes=bool(_get(workspace, "workspace_edit", "document_changes")),

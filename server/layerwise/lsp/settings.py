@@ -1,10 +1,13 @@
-"""Where the server's settings come from: initializationOptions, then workspace/configuration.
+"""Where the server's settings come from: config files, then the editor's settings.
 
-Layers, later ones winning key by key: the defaults, ``initializationOptions`` (what Neovim users
-usually send), the ``layerwise`` section pulled with ``workspace/configuration`` (globally and per
-workspace folder) or, for clients that cannot be asked, the settings pushed with
-``workspace/didChangeConfiguration``. Invalid settings get one ``window/showMessage`` listing the
-bad keys, and the defaults.
+Layers, later ones winning key by key: the defaults; the config file of the document's folder
+(``.layerwise.toml`` or ``[tool.layerwise]`` in ``pyproject.toml``, the nearest at or above it;
+``file:`` documents only); ``initializationOptions`` (what Neovim users usually send); the
+``layerwise`` section pulled with ``workspace/configuration`` (globally and per workspace folder)
+or, for clients that cannot be asked, the settings pushed with
+``workspace/didChangeConfiguration``. An editor setting left at its default does not override the
+config file. Invalid editor settings, and each invalid config file, get one
+``window/showMessage`` listing the bad keys, and are ignored.
 """
 
 from __future__ import annotations
@@ -12,11 +15,23 @@ from __future__ import annotations
 import asyncio
 import logging
 from collections.abc import Mapping
+from pathlib import Path
 from typing import Any
 
 from lsprotocol import types
+from pygls.uris import to_fs_path
 
-from ..config import SECTION, Settings, SettingsError, merge_settings, structure_settings
+from ..config import (
+    SECTION,
+    ConfigFile,
+    ConfigFileError,
+    ConfigFinder,
+    Settings,
+    SettingsError,
+    merge_settings,
+    structure_settings,
+    without_defaults,
+)
 
 __all__ = ["SettingsStore", "section_of"]
 
@@ -34,19 +49,29 @@ def section_of(raw: Any) -> Mapping[str, Any] | None:
 
 
 class SettingsStore:
-    """The resolved settings of the whole workspace and of each workspace folder."""
+    """The settings of each document: its config file under the editor's settings."""
 
     def __init__(self) -> None:
         self._initialization: Any = None
         self._pushed: Any = None
         self._global: Any = None
         self._folders: dict[str, Any] = {}
-        self._resolved: dict[str, Settings] = {"": Settings()}
+        self._editor: dict[str, dict[str, Any]] = {"": {}}
+        """Valid raw editor settings, globally ("") and per workspace folder uri."""
         self._problems: list[str] = []
         self._shown: str | None = None
+        self._finder = ConfigFinder()
+        self._configs: dict[Path, ConfigFile | None] = {}
+        """The config file of each document folder seen (``None``: none, or an invalid one)."""
+        self._file_problems: dict[Path, tuple[str, ...]] = {}
+        self._files_shown: dict[Path, tuple[str, ...]] = {}
+        self._settings: dict[tuple[str, str], Settings] = {}
+        """Merged settings by (workspace folder uri, document folder uri)."""
+        self.watched = False
+        """Whether the client reports changes of config files (``didChangeWatchedFiles``)."""
         self.folder_uris: list[str] = []
         self.epoch = 0
-        """Bumped whenever settings are received, so cached results can tell they are stale."""
+        """Bumped whenever settings change, so cached results can tell they are stale."""
         self.pulls = 0
         """Counts ``workspace/configuration`` requests, so only the newest answer is used."""
         self._arrived: asyncio.Event | None = None
@@ -122,12 +147,36 @@ class SettingsStore:
     # ------------------------------------------------------------------ outputs
 
     def for_uri(self, uri: str) -> Settings:
-        """The settings for a document: those of the innermost workspace folder holding it."""
-        best = ""
-        for folder in self._resolved:
-            if folder and len(folder) > len(best) and _inside(uri, folder):
-                best = folder
-        return self._resolved[best]
+        """The settings for a document: those of its config file, overridden by the editor's.
+
+        The editor's settings are those of the innermost workspace folder holding the document.
+        """
+        editor = ""
+        for folder in self._editor:
+            if folder and len(folder) > len(editor) and _inside(uri, folder):
+                editor = folder
+        key = (editor, uri.rpartition("/")[0])
+        settings = self._settings.get(key)
+        if settings is None:
+            config = self._config_for(uri)
+            settings = self._settings[key] = structure_settings(merge_settings(
+                config.raw if config is not None else None,
+                without_defaults(self._editor[editor])))
+        return settings
+
+    def reload_config_files(self) -> bool:
+        """Read the config files again (one changed on disk); tell whether any settings changed."""
+        before = self._configs
+        self._finder = ConfigFinder()
+        self._configs = {}
+        self._file_problems = {}
+        for folder in before:
+            self._configs[folder] = self._find(folder)
+        if self._configs == before:
+            return False
+        self._settings.clear()
+        self.epoch += 1
+        return True
 
     @property
     def problems(self) -> list[str]:
@@ -139,12 +188,20 @@ class SettingsStore:
         if not self._problems:
             self._shown = None
             return None
-        message = ("Layerwise: invalid settings, using the defaults instead: "
+        message = ("Layerwise: invalid settings, ignoring them: "
                    + "; ".join(self._problems))
         if message == self._shown:
             return None
         self._shown = message
         return message
+
+    def take_file_messages(self) -> list[str]:
+        """The messages to show for invalid config files, once per file and problem set."""
+        messages = ["Layerwise: invalid config file, ignoring it: " + "; ".join(problems)
+                    for path, problems in self._file_problems.items()
+                    if self._files_shown.get(path) != problems]
+        self._files_shown = dict(self._file_problems)
+        return messages
 
     # ------------------------------------------------------------------ resolution
 
@@ -152,25 +209,45 @@ class SettingsStore:
         problems: list[str] = []
         base = [_mapping(self._initialization, problems), _mapping(self._pushed, problems),
                 _mapping(self._global, problems)]
-        resolved = {"": self._structure(merge_settings(*base), problems)}
+        editor = {"": _valid(merge_settings(*base), problems)}
         for uri, raw in self._folders.items():
             layer = _mapping(raw, problems)
             if layer:
-                resolved[uri.rstrip("/")] = self._structure(
-                    merge_settings(*base, layer), problems)
-        self._resolved = resolved
+                editor[uri.rstrip("/")] = _valid(merge_settings(*base, layer), problems)
+        self._editor = editor
+        self._settings.clear()
         self.epoch += 1
         self._problems = list(dict.fromkeys(problems))
         if self._problems:
             logger.warning("invalid settings: %s", "; ".join(self._problems))
 
-    @staticmethod
-    def _structure(raw: Mapping[str, Any], problems: list[str]) -> Settings:
+    def _config_for(self, uri: str) -> ConfigFile | None:
+        """The config file of a document's folder (``None`` for documents that are not files)."""
+        folder = _folder_of(uri)
+        if folder is None:
+            return None
+        if folder not in self._configs:
+            self._configs[folder] = self._find(folder)
+        return self._configs[folder]
+
+    def _find(self, folder: Path) -> ConfigFile | None:
+        """The config file that applies in ``folder``; an invalid one is noted and skipped."""
         try:
-            return structure_settings(raw)
-        except SettingsError as exc:
-            problems.extend(exc.problems)
-            return Settings()
+            return self._finder.for_folder(folder)
+        except ConfigFileError as exc:
+            self._file_problems[exc.path or folder] = tuple(exc.problems)
+            logger.warning("invalid config file: %s", exc)
+            return None
+
+
+def _valid(raw: dict[str, Any], problems: list[str]) -> dict[str, Any]:
+    """``raw`` if it is valid settings, else nothing (and its problems noted)."""
+    try:
+        structure_settings(raw)
+    except SettingsError as exc:
+        problems.extend(exc.problems)
+        return {}
+    return raw
 
 
 def _mapping(raw: Any, problems: list[str]) -> Mapping[str, Any] | None:
@@ -183,3 +260,14 @@ def _mapping(raw: Any, problems: list[str]) -> Mapping[str, Any] | None:
 
 def _inside(uri: str, folder: str) -> bool:
     return uri == folder or uri.startswith(folder + "/")
+
+
+def _folder_of(uri: str) -> Path | None:
+    """The folder of a ``file:`` document."""
+    if not uri.startswith("file:"):
+        return None
+    try:
+        path = to_fs_path(uri)
+    except ValueError:
+        return None
+    return Path(path).parent if path else None

@@ -1,4 +1,4 @@
-"""Initialize, initialized, configuration changes and workspace folders."""
+"""Initialize, initialized, configuration changes, config files and workspace folders."""
 
 from __future__ import annotations
 
@@ -6,7 +6,9 @@ import logging
 from typing import TYPE_CHECKING, Any
 
 from lsprotocol import types
+from pygls.exceptions import JsonRpcException
 
+from ...config import CONFIG_FILE_NAMES
 from ..capabilities import ClientFeatures
 from . import diagnostics
 
@@ -31,10 +33,12 @@ def initialize(ls: LayerwiseServer, params: types.InitializeParams) -> None:
 
 
 def initialized(ls: LayerwiseServer, params: types.InitializedParams) -> None:
-    """Report bad initialization options, then pull the workspace settings."""
-    _report(ls)
+    """Report bad initialization options, pull the workspace settings, watch config files."""
+    report(ls)
     if ls.client.configuration:
         _start_pull(ls)
+    if ls.client.watched_files:
+        ls.spawn(_watch_config_files(ls))
 
 
 def workspace_did_change_configuration(
@@ -45,6 +49,46 @@ def workspace_did_change_configuration(
     else:
         ls.settings.set_pushed(params.settings)
         _applied(ls)
+
+
+def workspace_did_change_watched_files(
+        ls: LayerwiseServer, params: types.DidChangeWatchedFilesParams) -> None:
+    """A config file was created, changed or deleted: re-read them and re-lint."""
+    if any(change.uri.rpartition("/")[2] in CONFIG_FILE_NAMES for change in params.changes):
+        reload_config_files(ls)
+
+
+def reload_config_files(ls: LayerwiseServer) -> None:
+    """Re-read the config files; re-lint if that changes settings, report invalid files.
+
+    While editor settings are being pulled, their arrival re-lints.
+    """
+    if ls.settings.reload_config_files() and not ls.settings.pending:
+        ls.diagnostics.refresh()
+    report(ls)
+
+
+def check_config_files(ls: LayerwiseServer, uri: str) -> None:
+    """Before a document opens: re-read unwatched config files; report an invalid one."""
+    if not ls.settings.watched:
+        reload_config_files(ls)
+    ls.settings.for_uri(uri)  # reads its config file
+    report(ls)
+
+
+async def _watch_config_files(ls: LayerwiseServer) -> None:
+    """Ask the client to report changes of config files anywhere in the workspace."""
+    watchers = [types.FileSystemWatcher(glob_pattern=f"**/{name}") for name in CONFIG_FILE_NAMES]
+    registration = types.Registration(
+        id="layerwise-config-files", method=types.WORKSPACE_DID_CHANGE_WATCHED_FILES,
+        register_options=types.DidChangeWatchedFilesRegistrationOptions(watchers=watchers))
+    try:
+        await ls.client_register_capability_async(
+            types.RegistrationParams(registrations=[registration]))
+    except JsonRpcException as exc:  # then they are re-read when a document opens or is saved
+        logger.warning("cannot watch config files: %s", exc)
+        return
+    ls.settings.watched = True
 
 
 def workspace_did_change_workspace_folders(
@@ -78,13 +122,16 @@ async def _pull(ls: LayerwiseServer, number: int) -> None:
 
 
 def _applied(ls: LayerwiseServer) -> None:
-    _report(ls)
+    report(ls)
     ls.diagnostics.refresh()
 
 
-def _report(ls: LayerwiseServer) -> None:
-    if (message := ls.settings.take_message()) is not None:
-        ls.show_message(message, types.MessageType.Error)
+def report(ls: LayerwiseServer) -> None:
+    """Show what is wrong with the editor settings and config files, once per problem."""
+    messages = [ls.settings.take_message(), *ls.settings.take_file_messages()]
+    for message in messages:
+        if message is not None:
+            ls.show_message(message, types.MessageType.Error)
 
 
 def register(server: LayerwiseServer) -> None:
@@ -92,5 +139,6 @@ def register(server: LayerwiseServer) -> None:
     server.feature(types.INITIALIZE)(initialize)
     server.feature(types.INITIALIZED)(initialized)
     server.feature(types.WORKSPACE_DID_CHANGE_CONFIGURATION)(workspace_did_change_configuration)
+    server.feature(types.WORKSPACE_DID_CHANGE_WATCHED_FILES)(workspace_did_change_watched_files)
     server.feature(types.WORKSPACE_DID_CHANGE_WORKSPACE_FOLDERS)(
         workspace_did_change_workspace_folders)

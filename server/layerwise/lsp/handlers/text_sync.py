@@ -6,12 +6,15 @@ from typing import TYPE_CHECKING
 
 from lsprotocol import types
 
+from . import lifecycle
+
 if TYPE_CHECKING:
     from ..server import LayerwiseServer
 
 
 def text_document_did_open(ls: LayerwiseServer, params: types.DidOpenTextDocumentParams) -> None:
     """Track the document and publish its diagnostics at once."""
+    lifecycle.check_config_files(ls, params.text_document.uri)
     doc = ls.documents.open(params.text_document)
     ls.diagnostics.opened(doc)
 
@@ -25,8 +28,10 @@ def text_document_did_change(ls: LayerwiseServer,
 
 
 def text_document_did_save(ls: LayerwiseServer, params: types.DidSaveTextDocumentParams) -> None:
-    """Re-read build contexts (a saved file may change what the context holds)."""
+    """Re-read build contexts and, unless the client watches them, config files."""
     ls.documents.forget_contexts()
+    if not ls.settings.watched:
+        lifecycle.reload_config_files(ls)
     doc = ls.documents.get(params.text_document.uri)
     if doc is not None:
         ls.diagnostics.changed(doc)

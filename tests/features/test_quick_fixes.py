@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
+import pytest
+
 from layerwise.features.actions.fix_all import (
     apply_edits,
     fix_text,
@@ -10,7 +14,7 @@ from layerwise.features.actions.fix_all import (
 )
 from layerwise.features.actions.quick_fixes import quick_fixes
 from layerwise.model.analysis import analyze
-from layerwise.rules.base import Finding, Fix, Severity
+from layerwise.rules.base import FileEdit, Finding, Fix, Severity
 from layerwise.rules.run import run_rules
 from layerwise.syntax.span import Span, TextEdit
 
@@ -81,3 +85,29 @@ def test_a_fix_whose_own_edits_overlap_is_not_offered() -> None:
     assert [f.title for f in fixes] == ["Ignore LW999 for this instruction",
                                         "Ignore LW999 in this file"]
     assert safe_edits([_finding(_CONFLICTING)]) == []
+
+
+def test_a_fix_of_another_file_is_offered_but_never_applied_by_fix_all(tmp_path: Path) -> None:
+    files = (FileEdit(tmp_path / ".dockerignore", (".env",), create=True),)
+    finding = Finding("LW999", "test", Severity.WARNING, "test", Span.of(1, 0, 1, 4),
+                      fix=Fix("Create .dockerignore with .env", (), safe=False, files=files))
+    fixes = quick_fixes(analyze(TEXT), [finding], Span.of(1, 0, 1, 0))
+    assert fixes[0].title == "Create .dockerignore with .env"
+    assert fixes[0].files == files and fixes[0].edits == () and not fixes[0].preferred
+    assert safe_edits([finding]) == []
+    with pytest.raises(ValueError, match="cannot be safe"):
+        Fix("Add .env", (), files=files)
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    ("", ".env\n*.pem\n"),
+    ("node_modules", "node_modules\n.env\n*.pem\n"),  # the last line is ended first
+    ("node_modules\n", "node_modules\n.env\n*.pem\n"),
+    ("a\r\nb", "a\r\nb\r\n.env\r\n*.pem\r\n"),  # the file's line breaks are kept
+    ("*.pem\n", "*.pem\n.env\n"),  # lines already there are not repeated
+    ("  .env  \n*.pem", "  .env  \n*.pem"),  # nothing missing: no edit
+])
+def test_file_edit_appends_the_missing_lines(text: str, expected: str) -> None:
+    edit = FileEdit(Path("/ctx/.dockerignore"), (".env", "*.pem", ".env"))
+    assert apply_edits(text, edit.text_edits(text)) == expected
+    assert bool(edit.text_edits(text)) == (text != expected)

@@ -8,23 +8,34 @@ every edit inline.
 
 from __future__ import annotations
 
+import codecs
 import re
 import textwrap
 from dataclasses import dataclass
+from pathlib import Path
+from urllib.parse import urlparse
+from urllib.request import url2pathname
 
 import dockerfile
 import pytest
+import pytest_lsp
 from lsprotocol import types
+from pytest_lsp import ClientServerConfig
 
 from layerwise.lsp import convert
 from layerwise.model.analysis import analyze
 
 from .helpers import (
+    SERVER_COMMAND,
     RecordingClient,
+    Workspace,
     apply_text_edits,
+    capabilities,
     change_document,
+    close_document,
     diagnostics,
     doc_id,
+    make_client,
     open_document,
     pos,
     send_edits,
@@ -485,3 +496,161 @@ async def test_replacement_covers_the_changed_lines(
     start = starts[edit.span.start.line] + edit.span.start.col
     end = starts[edit.span.end.line] + edit.span.end.col
     assert old[:start] + edit.new_text + old[end:] == new
+
+
+# --------------------------------------------------------------------------- other files
+
+COPY_ALL = 'FROM node:22-alpine\nWORKDIR /app\nCOPY . .\nCMD ["node", "index.js"]\n'
+IGNORE_LINES = [".git", ".env*", "*.pem", "*.key", "id_*", ".npmrc", ".aws", "*.tfvars",
+                "kubeconfig"]
+
+
+async def open_on_disk(client: RecordingClient, text: str,
+                       files: dict[str, str] | None = None) -> tuple[Doc, Path]:
+    """Write a Dockerfile (and other files of its context) to disk, open it; return the
+    document and its folder (the build context)."""
+    assert client.workspace is not None
+    uri = client.workspace.new_uri()
+    path = Path(url2pathname(urlparse(uri).path))
+    path.write_text(text)
+    for name, content in (files or {}).items():
+        (path.parent / name).write_text(content)
+    return await open_doc_at(client, text, uri), path.parent
+
+
+async def open_doc_at(client: RecordingClient, text: str, uri: str) -> Doc:
+    """Open ``text`` at ``uri`` and wait until the server has analysed it."""
+    doc = Doc(open_document(client, text, uri), text)
+    await diagnostics(client, doc.uri, doc.version)
+    return doc
+
+
+async def ignore_action(client: RecordingClient, doc: Doc) -> types.CodeAction | None:
+    """The action that edits the ignore file, if one is offered on the COPY."""
+    found = await actions(client, doc, at(client, doc, 2, "COPY . ."), only=["quickfix"])
+    matches = [a for a in found
+               if ".dockerignore" in a.title and not a.title.startswith("Ignore ")]
+    assert len(matches) <= 1, [a.title for a in found]
+    return matches[0] if matches else None
+
+
+def versioned(client: RecordingClient) -> bool:
+    """Whether the client's profile takes ``documentChanges``."""
+    caps = client.capabilities
+    return bool(caps and caps.workspace and caps.workspace.workspace_edit
+                and caps.workspace.workspace_edit.document_changes)
+
+
+def edits_of(edit: types.WorkspaceEdit, uri: str, version: int | None) -> list[types.TextEdit]:
+    """The text edits of ``uri`` in a ``documentChanges`` edit, checking their version."""
+    found: list[types.TextEdit] = []
+    for change in edit.document_changes or ():
+        if isinstance(change, types.TextDocumentEdit) and change.text_document.uri == uri:
+            assert change.text_document.version == version
+            found.extend(e for e in change.edits if isinstance(e, types.TextEdit))
+    return found
+
+
+async def test_creating_the_missing_ignore_file(client: RecordingClient) -> None:
+    doc, folder = await open_on_disk(client, COPY_ALL, {"package.json": "{}"})
+    assert "LW306" in codes(await lw(client, doc, "LW3"))
+    action = await ignore_action(client, doc)
+    if not versioned(client):  # a new file needs documentChanges and the create operation
+        assert action is None
+        return
+    assert action is not None and action.edit is not None
+    assert action.title == f"Create .dockerignore with {', '.join(IGNORE_LINES)}"
+    assert not action.is_preferred and action.kind == types.CodeActionKind.QuickFix
+    ignore_uri = (folder / ".dockerignore").as_uri()
+    create, document = action.edit.document_changes or []
+    assert create == types.CreateFile(
+        uri=ignore_uri, options=types.CreateFileOptions(ignore_if_exists=True))
+    assert isinstance(document, types.TextDocumentEdit)
+    assert document.text_document == types.OptionalVersionedTextDocumentIdentifier(
+        uri=ignore_uri, version=None)  # not open: no version
+    [edit] = document.edits
+    assert edit == types.TextEdit(range=types.Range(pos(0, 0), pos(0, 0)),
+                                  new_text="".join(f"{line}\n" for line in IGNORE_LINES))
+    # Applied as the client would: the file exists, and asking again offers nothing to add.
+    (folder / ".dockerignore").write_text(edit.new_text)
+    assert await ignore_action(client, doc) is None
+
+
+async def test_appending_to_an_ignore_file_without_a_final_line_break(
+        client: RecordingClient) -> None:
+    doc, folder = await open_on_disk(client, COPY_ALL, {".dockerignore": "node_modules\n.git"})
+    action = await ignore_action(client, doc)
+    assert action is not None and action.edit is not None
+    wanted = IGNORE_LINES[1:]  # .git is there already
+    assert action.title == f"Add {', '.join(wanted)} to .dockerignore"
+    ignore_uri = (folder / ".dockerignore").as_uri()
+    if versioned(client):
+        assert not any(isinstance(c, types.CreateFile) for c in action.edit.document_changes or ())
+        edits = edits_of(action.edit, ignore_uri, None)
+    else:
+        assert action.edit.changes is not None and set(action.edit.changes) == {ignore_uri}
+        edits = list(action.edit.changes[ignore_uri])
+    text, _ = apply_text_edits(client, "node_modules\n.git", edits)
+    assert text == "node_modules\n.git\n" + "".join(f"{line}\n" for line in wanted)
+
+
+async def test_an_open_ignore_file_is_edited_as_the_editor_has_it(
+        client: RecordingClient) -> None:
+    doc, folder = await open_on_disk(client, COPY_ALL, {".dockerignore": "node_modules\n"})
+    # The user has the ignore file open with unsaved changes; the last line, without a line
+    # break, has 😀 (2 UTF-16 units, 4 UTF-8 bytes) before where the patterns go.
+    unsaved = "node_modules\n*.pem\n*.key\n# 😀 keys"
+    ignore = await open_doc_at(client, unsaved, (folder / ".dockerignore").as_uri())
+    action = await ignore_action(client, doc)
+    assert action is not None and action.edit is not None
+    wanted = [line for line in IGNORE_LINES if line not in ("*.pem", "*.key")]
+    if versioned(client):
+        edits = edits_of(action.edit, ignore.uri, ignore.version)
+    else:
+        assert action.edit.changes is not None
+        edits = list(action.edit.changes[ignore.uri])
+    text, _ = apply_text_edits(client, unsaved, edits)
+    assert text == unsaved + "\n" + "".join(f"{line}\n" for line in wanted)
+    close_document(client, ignore.uri)
+
+
+async def test_no_action_on_an_ignore_file_that_is_not_utf8(client: RecordingClient) -> None:
+    doc, folder = await open_on_disk(client, COPY_ALL)
+    (folder / ".dockerignore").write_bytes(codecs.BOM_UTF16_LE + "x\n".encode("utf-16-le"))
+    assert await ignore_action(client, doc) is None  # appending UTF-8 would corrupt it
+
+
+@pytest_lsp.fixture(config=ClientServerConfig(server_command=SERVER_COMMAND,
+                                              client_factory=make_client))
+async def no_create_client(lsp_client: RecordingClient, workspace: Workspace):
+    """VS Code's capabilities without resource operations: it cannot create files."""
+    caps = capabilities("vscode")
+    assert caps.workspace is not None and caps.workspace.workspace_edit is not None
+    caps.workspace.workspace_edit.resource_operations = None
+    lsp_client.profile = "vscode"
+    lsp_client.workspace = workspace
+    lsp_client.init_result = await lsp_client.initialize_session(types.InitializeParams(
+        capabilities=caps, root_uri=workspace.uri,
+        workspace_folders=[types.WorkspaceFolder(uri=workspace.uri, name="workspace")]))
+    yield
+    await lsp_client.shutdown_session()
+
+
+@pytest.mark.asyncio(loop_scope="function")
+async def test_no_action_for_a_missing_file_the_client_cannot_create(
+        no_create_client: RecordingClient) -> None:
+    client = no_create_client
+    doc, folder = await open_on_disk(client, COPY_ALL)
+    assert "LW306" in codes(await lw(client, doc, "LW3"))
+    assert await ignore_action(client, doc) is None
+    # An existing file needs no resource operation: the action is back.
+    (folder / ".dockerignore").write_text("node_modules\n")
+    action = await ignore_action(client, doc)
+    assert action is not None and action.edit is not None
+    assert edits_of(action.edit, (folder / ".dockerignore").as_uri(), None)
+
+
+async def test_fix_all_leaves_the_ignore_file_alone(client: RecordingClient) -> None:
+    doc, _ = await open_on_disk(client, COPY_ALL)
+    assert "LW306" in codes(await lw(client, doc, "LW3"))
+    assert not await actions(client, doc, pos_range(0, 0), only=["source.fixAll"])

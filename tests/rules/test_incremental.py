@@ -11,8 +11,8 @@ import pytest
 from layerwise.model import layers as model_layers
 from layerwise.model.analysis import analyze
 from layerwise.rules import incremental
-from layerwise.rules.buildkit import lw406_undefined_variable as lw406
 from layerwise.rules.base import InstructionRule
+from layerwise.rules.buildkit import lw406_undefined_variable as lw406
 from layerwise.rules.registry import ALL_RULES
 from layerwise.rules.run import run_rules
 from layerwise.rules.secrets import commands as secret_commands
@@ -49,7 +49,7 @@ def _fresh(text: str) -> str:
     """Findings with every cross-version cache emptied first."""
     incremental.clear()
     parser._head.cache_clear()
-    model_layers._LAYER_CACHE.clear()
+    model_layers._LAYERS.clear()
     secret_facts._RUNS.clear()
     secret_layers._LAYERS.clear()
     secret_commands._CREDENTIALS.clear()
@@ -73,11 +73,12 @@ def test_fixture_findings_match_fresh_run(path: Path) -> None:
 def test_memoised_check_matches_rule_check() -> None:
     text = _generate(300, 2)
     analysis = analyze(text)
-    for rule in ALL_RULES:
-        if isinstance(rule, InstructionRule):
-            expected = list(rule.check(analysis))
-            assert list(incremental.memoised_findings(rule, analysis)) == expected
-            assert list(incremental.memoised_findings(rule, analysis)) == expected
+    local = [rule for rule in ALL_RULES if isinstance(rule, InstructionRule)]
+    expected = {rule.id: list(rule.check(analysis)) for rule in local}
+    assert incremental.memoised_findings(local, analysis) == expected
+    assert incremental.memoised_findings(local, analysis) == expected
+    for rule in local:
+        assert incremental.memoised_findings([rule], analysis) == {rule.id: expected[rule.id]}
 
 
 def _typing(text: str, seed: int, steps: int = 50) -> None:

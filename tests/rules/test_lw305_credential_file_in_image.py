@@ -6,8 +6,9 @@ from pathlib import Path
 
 import pytest
 
+from layerwise.features.actions.fix_all import apply_edits
 from layerwise.model.context import BuildContext
-from layerwise.rules.base import Severity
+from layerwise.rules.base import Fix, Severity
 
 from .helpers import apply_fix as _apply
 from .helpers import dedented as _text
@@ -236,22 +237,68 @@ def test_ssh_key_fix_uses_an_ssh_mount() -> None:
         """)
 
 
-def test_dockerignore_fix_without_later_runs() -> None:
-    """No RUN to mount into: suggest the ignore file (an edit to another file)."""
-    (finding,) = findings(FIRES["add-dotenv"], RULE)
-    assert finding.fix is not None
-    assert finding.fix.edits == () and not finding.fix.safe
-    assert ".env" in finding.fix.title and ".dockerignore" in finding.fix.title
-
-
 def _context(tmp_path: Path, files: dict[str, str]) -> BuildContext:
     root = tmp_path / "ctx"
-    root.mkdir()
+    root.mkdir(parents=True)
     for name, text in files.items():
         path = root / name
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_text(text)
     return BuildContext.for_dockerfile(root / "Dockerfile")
+
+
+def _ignore_fix(context: BuildContext | None) -> Fix | None:
+    (finding,) = findings(FIRES["add-dotenv"], RULE, context=context)
+    return finding.fix
+
+
+def test_dockerignore_fix_creates_the_ignore_file(tmp_path: Path) -> None:
+    """No RUN to mount into and no ignore file: create ``.dockerignore`` in the context."""
+    fix = _ignore_fix(_context(tmp_path, {".env": "X=1"}))
+    assert fix is not None and fix.edits == () and not fix.safe
+    assert fix.title == "Create .dockerignore with .env"
+    (edit,) = fix.files
+    assert edit.path == tmp_path / "ctx" / ".dockerignore" and edit.create
+    assert apply_edits("", edit.text_edits("")) == ".env\n"
+
+
+def test_dockerignore_fix_ends_the_last_line_first(tmp_path: Path) -> None:
+    """An ignore file without a final line break gets one before the new pattern."""
+    fix = _ignore_fix(_context(tmp_path, {".env": "X=1", ".dockerignore": "node_modules"}))
+    assert fix is not None and fix.title == "Add .env to .dockerignore"
+    (edit,) = fix.files
+    assert not edit.create
+    text = (tmp_path / "ctx" / ".dockerignore").read_text()
+    assert apply_edits(text, edit.text_edits(text)) == "node_modules\n.env\n"
+    crlf = "node_modules\r\n"
+    assert apply_edits(crlf, edit.text_edits(crlf)) == "node_modules\r\n.env\r\n"
+
+
+def test_dockerignore_fix_prefers_the_dockerfile_ignore_file(tmp_path: Path) -> None:
+    """``Dockerfile.dockerignore`` is the one BuildKit reads: it gets the pattern."""
+    context = _context(tmp_path, {".env": "X=1", ".dockerignore": ".env\n",
+                                  "Dockerfile.dockerignore": "*.log\n"})
+    fix = _ignore_fix(context)
+    assert fix is not None and fix.title == "Add .env to Dockerfile.dockerignore"
+    (edit,) = fix.files
+    assert edit.path == tmp_path / "ctx" / "Dockerfile.dockerignore"
+    assert apply_edits("*.log\n", edit.text_edits("*.log\n")) == "*.log\n.env\n"
+
+
+def test_dockerignore_fix_never_duplicates_a_pattern(tmp_path: Path) -> None:
+    """A pattern the file has (re-included by a later exception) is not offered again, and
+    one that appeared since the analysis is not appended twice."""
+    context = _context(tmp_path, {".env": "X=1", ".dockerignore": ".env\n!.env\n"})
+    assert _ignore_fix(context) is None
+    fix = _ignore_fix(_context(tmp_path / "other", {".env": "X=1"}))
+    assert fix is not None
+    (edit,) = fix.files
+    assert edit.text_edits("node_modules\n  .env  \n") == ()
+
+
+def test_no_dockerignore_fix_without_a_context() -> None:
+    """Without a build context on disk (untitled buffer, stdin) there is nowhere to write."""
+    assert _ignore_fix(None) is None
 
 
 def test_glob_expanded_in_the_context(tmp_path: Path) -> None:

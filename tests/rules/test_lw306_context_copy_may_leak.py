@@ -6,8 +6,9 @@ from pathlib import Path
 
 import pytest
 
+from layerwise.features.actions.fix_all import apply_edits
 from layerwise.model.context import BuildContext
-from layerwise.rules.base import Severity
+from layerwise.rules.base import Fix, Severity
 from layerwise.rules.registry import find_rule
 
 from .helpers import findings
@@ -56,9 +57,11 @@ def test_real_credential_files_make_it_a_warning(tmp_path: Path) -> None:
     assert ".env" in finding.message and "deploy/id_rsa" in finding.message
     assert "does not exclude" in finding.message
     assert finding.fix is not None and finding.fix.edits == () and not finding.fix.safe
-    assert ".dockerignore" in finding.fix.title
     patterns = finding.data["patterns"].splitlines()
     assert ".git" in patterns and "**/id_rsa" in patterns
+    (edit,) = finding.fix.files
+    assert edit.lines == tuple(patterns) and not edit.create
+    assert finding.fix.title == f"Add {', '.join(patterns)} to .dockerignore"
 
 
 def test_good_ignore_file_is_silent(tmp_path: Path) -> None:
@@ -153,3 +156,62 @@ def test_doc_examples_with_their_context(tmp_path: Path, section: str) -> None:
     ctx = BuildContext.for_dockerfile(root / "Dockerfile")
     found = findings(_example(rule, section), RULE, context=ctx)
     assert bool(found) == (section == "## Example")
+
+
+# --------------------------------------------------------------------------- the fix
+
+
+def _fix(ctx: BuildContext) -> Fix:
+    (finding,) = findings(COPY_ALL, RULE, context=ctx)
+    assert finding.fix is not None and not finding.fix.safe and finding.fix.edits == ()
+    return finding.fix
+
+
+def _fixed(fix: Fix, text: str) -> str:
+    (edit,) = fix.files
+    return apply_edits(text, edit.text_edits(text))
+
+
+def test_fix_creates_the_ignore_file(tmp_path: Path) -> None:
+    """No ignore file: create ``.dockerignore`` in the context with every missing pattern;
+    the copy is then silent."""
+    ctx = context(tmp_path, {"package.json": "{}", ".env": "X=1"})
+    fix = _fix(ctx)
+    (edit,) = fix.files
+    assert edit.create and edit.path == tmp_path / "ctx" / ".dockerignore"
+    assert fix.title.startswith("Create .dockerignore with .git, .env*, ")
+    edit.path.write_text(_fixed(fix, ""))
+    assert edit.path.read_text() == GOOD_IGNORE + "**/.env\n"  # the leaked file, too
+    assert findings(COPY_ALL, RULE, context=BuildContext.for_dockerfile(ctx.root /
+                                                                         "Dockerfile")) == []
+
+
+def test_fix_ends_the_last_line_first(tmp_path: Path) -> None:
+    """An ignore file without a final line break keeps its last pattern intact."""
+    ctx = context(tmp_path, {"package.json": "{}"}, "node_modules")
+    fixed = _fixed(_fix(ctx), "node_modules")
+    assert fixed == "node_modules\n" + GOOD_IGNORE
+
+
+def test_fix_skips_patterns_already_there(tmp_path: Path) -> None:
+    """A pattern the file has is not added again, even when a later exception undoes it."""
+    ignore = ".env*\n!.env\n.git\n"
+    ctx = context(tmp_path, {"package.json": "{}"}, ignore)
+    fix = _fix(ctx)
+    (edit,) = fix.files
+    assert ".env*" not in edit.lines and ".git" not in edit.lines
+    fixed = _fixed(fix, ignore)
+    assert fixed.count(".env*") == 1 and fixed.count(".git") == 1
+    assert fixed.startswith(ignore) and fixed.endswith("kubeconfig\n")
+
+
+def test_fix_goes_to_the_dockerfile_specific_ignore_file(tmp_path: Path) -> None:
+    """``<Dockerfile>.dockerignore`` wins over the context's ``.dockerignore``."""
+    root = tmp_path / "ctx"
+    root.mkdir()
+    (root / ".dockerignore").write_text(GOOD_IGNORE)
+    (root / "Dockerfile.dockerignore").write_text("node_modules\n")
+    fix = _fix(BuildContext.for_dockerfile(root / "Dockerfile"))
+    (edit,) = fix.files
+    assert edit.path == root / "Dockerfile.dockerignore" and not edit.create
+    assert fix.title.endswith(" to Dockerfile.dockerignore")

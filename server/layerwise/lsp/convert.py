@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 from bisect import bisect_left, bisect_right
 from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
 from enum import Enum
 from os.path import commonprefix
 from typing import TYPE_CHECKING, Any, Protocol
@@ -117,13 +118,57 @@ def text_edit(doc: TextLines, edit: TextEdit) -> types.TextEdit:
 def workspace_edit(doc: TextLines, version: int | None, edits: Iterable[TextEdit], *,
                    document_changes: bool) -> types.WorkspaceEdit:
     """Edits of one document as a workspace edit, versioned when the client supports it."""
-    lsp_edits: list[types.TextEdit] = [text_edit(doc, e) for e in edits]
     if document_changes:
-        return types.WorkspaceEdit(document_changes=[types.TextDocumentEdit(
-            text_document=types.OptionalVersionedTextDocumentIdentifier(
-                uri=doc.uri, version=version),
-            edits=list(lsp_edits))])
-    return types.WorkspaceEdit(changes={doc.uri: lsp_edits})
+        return types.WorkspaceEdit(document_changes=[_document_edit(doc, version, edits)])
+    return types.WorkspaceEdit(changes={doc.uri: [text_edit(doc, e) for e in edits]})
+
+
+def _document_edit(doc: TextLines, version: int | None,
+                   edits: Iterable[TextEdit]) -> types.TextDocumentEdit:
+    """Edits of one document for ``documentChanges`` (``version`` None: not open)."""
+    return types.TextDocumentEdit(
+        text_document=types.OptionalVersionedTextDocumentIdentifier(uri=doc.uri, version=version),
+        edits=[text_edit(doc, e) for e in edits])
+
+
+@dataclass(frozen=True, slots=True)
+class FileChange:
+    """Edits of a file other than the Dockerfile, positioned in ``target``'s current text.
+
+    ``version`` is the open document's, None for a file on disk; ``new``: it must be created.
+    """
+
+    target: TextLines
+    version: int | None
+    edits: tuple[TextEdit, ...]
+    new: bool = False
+
+
+def multi_file_edit(doc: TextLines, version: int | None, edits: Sequence[TextEdit],
+                    files: Sequence[FileChange], *, document_changes: bool,
+                    create_files: bool) -> types.WorkspaceEdit | None:
+    """Edits of other files (created first where needed), then of ``doc``, as one edit.
+
+    A new file needs ``documentChanges`` and the ``create`` resource operation: without them
+    there is no edit (None). Otherwise the shape follows the client, as :func:`workspace_edit`.
+    """
+    if any(f.new for f in files) and not (document_changes and create_files):
+        return None
+    if not document_changes:
+        changes = {f.target.uri: [text_edit(f.target, e) for e in f.edits] for f in files}
+        if edits:
+            changes[doc.uri] = [text_edit(doc, e) for e in edits]
+        return types.WorkspaceEdit(changes=changes)
+    operations: list[types.TextDocumentEdit | types.CreateFile | types.RenameFile
+                     | types.DeleteFile] = []
+    for f in files:
+        if f.new:
+            operations.append(types.CreateFile(
+                uri=f.target.uri, options=types.CreateFileOptions(ignore_if_exists=True)))
+        operations.append(_document_edit(f.target, f.version, f.edits))
+    if edits:
+        operations.append(_document_edit(doc, version, edits))
+    return types.WorkspaceEdit(document_changes=operations)
 
 
 def replacement(old: str, new: str) -> TextEdit | None:

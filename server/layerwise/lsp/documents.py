@@ -182,11 +182,13 @@ class DocumentStore:
         entry = self._cache.get(doc.uri)
         if entry is not None and entry.revision == doc.revision and entry.settings == settings:
             return entry
-        entry = _Entry(doc.revision, settings, self._analyze(doc, settings))
+        previous = entry.analysis if entry is not None else None
+        entry = _Entry(doc.revision, settings, self._analyze(doc, settings, previous))
         self._cache[doc.uri] = entry
         return entry
 
-    def _analyze(self, doc: Document, settings: Settings) -> Analysis:
+    def _analyze(self, doc: Document, settings: Settings,
+                 previous: Analysis | None = None) -> Analysis:
         text = doc.text
         path = doc.path
         if len(text) > MAX_BYTES or len(text.encode("utf-8", "surrogatepass")) > MAX_BYTES:
@@ -196,7 +198,7 @@ class DocumentStore:
             return _empty(path, "binary file: this does not look like a Dockerfile")
         context = self._context(path, settings)
         try:
-            return analyze(text, path, context, settings.target)
+            return analyze(text, path, context, settings.target, previous=previous)
         except Exception as exc:
             logger.exception("analysis failed on %s (version %s)", doc.uri, doc.version)
             return _empty(path, f"Layerwise could not analyse this file ({type(exc).__name__}); "

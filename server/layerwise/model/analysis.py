@@ -62,9 +62,14 @@ def analyze_bytes(data: bytes, path: Path | None = None, context: BuildContext |
 
 def analyze(text: str, path: Path | None = None, context: BuildContext | None = None,
             target: str | None = None,
-            source_problems: tuple[SourceProblem, ...] = ()) -> Analysis:
-    """Parse and model a Dockerfile; ``target`` names the stage that is built (default: last)."""
-    tree = parse(text)
+            source_problems: tuple[SourceProblem, ...] = (),
+            previous: Analysis | None = None) -> Analysis:
+    """Parse and model a Dockerfile; ``target`` names the stage that is built (default: last).
+
+    ``previous`` is the analysis of an earlier version of the same document: what the edit did
+    not touch is reused.
+    """
+    tree = parse(text, previous.dockerfile if previous is not None else None)
     instructions = tree.instructions
     globals_ = global_scope(instructions, tree.escape)
     stages, refs = build_stages(instructions, globals_, tree.escape)

@@ -6,6 +6,7 @@ import posixpath
 from collections.abc import Mapping
 from dataclasses import dataclass
 
+from ..memo import IdentityMemo
 from ..syntax.grammar import TARGET_KEYS, mount_type
 from ..syntax.nodes import Heredoc, Instruction, LogicalLine, Token
 from ..syntax.span import Position, Span
@@ -16,11 +17,10 @@ from .stages import Stage
 from .variables import expand
 
 _SHELLS = frozenset({"sh", "bash", "dash", "ash", "zsh", "ksh", "busybox"})
-#: RUN/COPY/ADD layers of unchanged instructions, keyed by the instruction object's identity and
-#: all the layer reads: index, stage, working directory, known variable values, shell, escape.
-#: The parser caches instruction objects, so a keystroke elsewhere reuses these.
-_LAYER_CACHE: dict[tuple[object, ...], tuple[Instruction, Layer]] = {}
-_LAYER_CACHE_LIMIT = 8192
+#: RUN/COPY/ADD layers of unchanged instructions, keyed by the instruction object and all the
+#: layer reads: index, stage, working directory, known variable values, shell, escape.
+#: The parser reuses unchanged instruction objects.
+_LAYERS: IdentityMemo[Layer] = IdentityMemo(8192)
 _ARCHIVES = (".tar", ".tar.gz", ".tgz", ".tar.bz2", ".tbz2", ".tar.xz", ".txz", ".tar.zst")
 
 
@@ -142,16 +142,14 @@ def build_layers(instructions: tuple[Instruction, ...], stages: tuple[Stage, ...
                 if env is None:
                     known = _env(scope)
                     env = envs[id(scope)] = (known, tuple(sorted(known.items())))
-                key = (id(inst), i, stage.index, workdir, env[1], shell_ok, escape)
-                hit = _LAYER_CACHE.get(key)
-                if hit is None or hit[0] is not inst:
-                    layer = (_run_layer(inst, i, stage.index, workdir, env[0], shell_ok)
-                             if name == "RUN"
-                             else _copy_layer(inst, i, stage.index, workdir, scope, escape))
-                    if len(_LAYER_CACHE) >= _LAYER_CACHE_LIMIT:
-                        _LAYER_CACHE.clear()
-                    hit = _LAYER_CACHE[key] = (inst, layer)
-                layers.append(hit[1])
+                key = (i, stage.index, workdir, env[1], shell_ok, escape)
+                if name == "RUN":
+                    layer = _LAYERS.get(inst, key, _run_layer, inst, i, stage.index, workdir,
+                                        env[0], shell_ok)
+                else:
+                    layer = _LAYERS.get(inst, key, _copy_layer, inst, i, stage.index, workdir,
+                                        scope, escape)
+                layers.append(layer)
         final_workdir[stage.index] = workdir
     return tuple(layers)
 

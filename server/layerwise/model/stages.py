@@ -129,8 +129,10 @@ def from_refs(instructions: tuple[Instruction, ...], stages: tuple[Stage, ...],
                 if flag is not None and flag.value and flag.value_span is not None:
                     refs.append(_ref("copy", flag.value, flag.value_span, i, stage.index, stages,
                                      scopes[i], escape))
-            elif inst.name == "RUN":
+            elif inst.name == "RUN" and inst.flags:
                 for mount in inst.flags_named("mount"):
+                    if mount.value is None or "from" not in mount.value.lower():
+                        continue
                     for key, value, span in mount.options():
                         if key == "from" and value:
                             refs.append(_ref("mount", value, _value_span(span, key), i,

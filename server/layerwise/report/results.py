@@ -30,7 +30,10 @@ class FileResult:
 
 
 def fixable(finding: Finding) -> bool:
-    """Whether ``--fix`` can resolve a finding (it has a safe fix with edits)."""
+    """Whether ``--fix`` can resolve a finding (it has a safe fix with edits).
+
+    A fix that edits other files (the ``.dockerignore``) is never safe: it is not counted.
+    """
     return finding.fix is not None and finding.fix.safe and bool(finding.fix.edits)
 
 

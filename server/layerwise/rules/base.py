@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Hashable, Iterator, Mapping
 from dataclasses import dataclass, field
 from enum import IntEnum
+from pathlib import Path
 from typing import TYPE_CHECKING, ClassVar
 
-from ..syntax.span import Span, TextEdit
+from ..syntax.span import Position, Span, TextEdit
 
 if TYPE_CHECKING:
     from ..model.analysis import Analysis
@@ -42,13 +44,59 @@ class Related:
     message: str
 
 
+_LINE_BREAK = re.compile(r"\r\n|\r|\n")
+
+
+@dataclass(frozen=True, slots=True)
+class FileEdit:
+    """Lines to add at the end of a file other than the Dockerfile (an ignore file).
+
+    ``path`` is absolute; ``create`` tells that the file did not exist when the fix was made.
+    The edits are computed from the file's text when the fix is applied (an editor may hold
+    unsaved changes, a cached analysis may be older than the file): see :meth:`text_edits`.
+    """
+
+    path: Path
+    lines: tuple[str, ...]
+    create: bool = False
+
+    def missing(self, text: str) -> tuple[str, ...]:
+        """The lines ``text`` lacks (compared without surrounding blanks), once each."""
+        present = {line.strip() for line in _LINE_BREAK.split(text)}
+        return tuple(line for line in dict.fromkeys(self.lines) if line.strip() not in present)
+
+    def text_edits(self, text: str) -> tuple[TextEdit, ...]:
+        """The edit that appends the missing lines to ``text`` (none when nothing is missing).
+
+        A last line without a line break gets one first; the file's line break style is kept.
+        Positions count lines as LSP does (CR LF, CR and LF).
+        """
+        lines = self.missing(text)
+        if not lines:
+            return ()
+        rows = _LINE_BREAK.split(text)
+        end = Position(len(rows) - 1, len(rows[-1]))
+        newline = "\r\n" if "\r\n" in text else "\n"
+        lead = newline if rows[-1] else ""
+        return (TextEdit(Span(end, end), lead + "".join(line + newline for line in lines)),)
+
+
 @dataclass(frozen=True, slots=True)
 class Fix:
-    """Text edits that resolve a finding; ``safe`` fixes may be applied without review."""
+    """Edits that resolve a finding; ``safe`` fixes may be applied without review.
+
+    ``edits`` change the Dockerfile, ``files`` other files; a fix with ``files`` is never safe
+    (``check --fix`` and "fix all" rewrite the Dockerfile alone).
+    """
 
     title: str
     edits: tuple[TextEdit, ...]
     safe: bool = True
+    files: tuple[FileEdit, ...] = ()
+
+    def __post_init__(self) -> None:
+        if self.files and self.safe:
+            raise ValueError(f"fix {self.title!r} edits other files: it cannot be safe")
 
 
 @dataclass(frozen=True, slots=True)

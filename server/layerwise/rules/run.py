@@ -17,7 +17,9 @@ class RuleSelection:
     """Which rules run and at which severity.
 
     ``select``/``ignore`` hold ids, names or id prefixes (``LW2``); an empty ``select`` means all.
-    ``severities`` maps an id or name to a severity or to ``off``.
+    ``severities`` maps an id, name or id prefix to a severity or to ``off``; when several keys
+    name a rule, the most specific wins whatever their order: the id or name, then the longest
+    prefix.
     """
 
     select: tuple[str, ...] = ()
@@ -38,17 +40,32 @@ class RuleSelection:
         return Severity.parse(override) if override else default
 
     def _override(self, rule: Rule) -> str | None:
-        for key, value in self.severities.items():
-            if _matches(rule, key):
-                return value
-        return None
+        """The level of the most specific key naming ``rule`` (equals: the greater key)."""
+        best = max(((rank, key, value) for key, value in self.severities.items()
+                    if (rank := _specificity(rule, key))), default=None)
+        return best[2] if best is not None else None
+
+
+#: The specificity of a rule's id or name, above that of any id prefix.
+_EXACT = 1_000
+
+
+def _specificity(rule: Rule, key: str) -> int:
+    """How precisely ``key`` names ``rule`` (case-insensitively).
+
+    0 not at all, the key's length for an id prefix, :data:`_EXACT` for the id or the name.
+    """
+    key = key.strip().lower()
+    if key in (rule.id.lower(), rule.name):
+        return _EXACT
+    if len(key) >= 3 and key.startswith("lw") and rule.id.lower().startswith(key):
+        return len(key)
+    return 0
 
 
 def _matches(rule: Rule, key: str) -> bool:
     """Match a rule by id, name or id prefix, case-insensitively."""
-    key = key.strip().lower()
-    return key in (rule.id.lower(), rule.name) or (
-        len(key) >= 3 and key.startswith("lw") and rule.id.lower().startswith(key))
+    return _specificity(rule, key) > 0
 
 
 def run_rules(analysis: Analysis, selection: RuleSelection | None = None,
@@ -57,11 +74,10 @@ def run_rules(analysis: Analysis, selection: RuleSelection | None = None,
     selection = selection or RuleSelection()
     suppressions = Suppressions(analysis.dockerfile)
     findings: list[Finding] = []
-    for rule in rules:
-        if not selection.enabled(rule):
-            continue
-        found = (memoised_findings(rule, analysis) if isinstance(rule, InstructionRule)
-                 else rule.check(analysis))
+    enabled = [rule for rule in rules if selection.enabled(rule)]
+    local = memoised_findings([r for r in enabled if isinstance(r, InstructionRule)], analysis)
+    for rule in enabled:
+        found = local[rule.id] if rule.id in local else rule.check(analysis)
         for finding in found:
             if suppressions.suppressed(finding):
                 continue

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import re
+from bisect import bisect_left
 from dataclasses import replace
 from functools import lru_cache
 
@@ -60,13 +61,21 @@ def split_lines(text: str) -> tuple[str, ...]:
     return tuple(lines)
 
 
-def parse(text: str) -> Dockerfile:
-    """Parse Dockerfile text into a lossless tree with positions; never raises."""
-    return _Parser(text).run()
+def parse(text: str, previous: Dockerfile | None = None) -> Dockerfile:
+    """Parse Dockerfile text into a lossless tree with positions; never raises.
+
+    With the parse of an earlier version of the same document, the nodes before the first changed
+    line (and, when no line was added or removed, after the last one) are reused as they are, so
+    an edit re-parses only the instructions it touches.
+    """
+    return _Parser(text).run(previous)
 
 
 class _Parser:
     """One pass over the lines; instruction heads are cached across calls."""
+
+    nodes: list[Node]
+    errors: list[ParseError]
 
     def __init__(self, text: str) -> None:
         self.text = text
@@ -76,12 +85,17 @@ class _Parser:
         self.errors: list[ParseError] = []
         self.directives: list[Directive] = []
 
-    def run(self) -> Dockerfile:
-        """Walk every line and group them into nodes."""
+    def run(self, previous: Dockerfile | None = None) -> Dockerfile:
+        """Walk every line and group them into nodes, reusing ``previous`` where it is unchanged."""
         lines = self.lines
         n = len(lines)
         i = self._directives()
+        reuse = _Reuse.plan(previous, self, i) if previous is not None else None
+        if reuse is not None:
+            i = reuse.take_prefix(self)
         while i < n:
+            if reuse is not None and reuse.take_suffix(self, i):
+                break
             content = lines[i].rstrip("\r\n")
             stripped = lstrip_go(content)
             if i == 0 and stripped.startswith("\ufeff"):
@@ -193,6 +207,71 @@ class _Parser:
             docs.append(Heredoc(name, chomp, expand, fd, marker, content, body, terminator))
         end_line = max(i - 1, inst.end_line)
         return replace(inst, heredocs=tuple(docs), end_line=end_line), i
+
+
+class _Reuse:
+    """Which nodes of the previous parse of a document can be kept for the new text."""
+
+    def __init__(self, previous: Dockerfile, prefix_end: int, suffix_start: int, delta: int,
+                 body: int) -> None:
+        self.previous = previous
+        self.prefix_end = prefix_end  # new lines before this one are unchanged
+        self.suffix_start = suffix_start  # new lines from this one on are unchanged
+        self.delta = delta  # lines added (positive) or removed by the edit
+        self.body = body  # index of the first node after the directives in ``previous``
+        self.starts: dict[int, int] | None = None
+
+    @classmethod
+    def plan(cls, previous: Dockerfile, parser: _Parser, first: int) -> _Reuse | None:
+        """Compare the lines of both versions; ``None`` when nothing can be reused."""
+        old, new = previous.lines, parser.lines
+        if (previous.escape != parser.escape or not previous.instructions
+                or len(parser.directives) != len(previous.directives)):
+            return None
+        limit = min(len(old), len(new))
+        p = first
+        while p < limit and old[p] == new[p]:
+            p += 1
+        s = 0
+        while s < limit - p and old[-1 - s] == new[-1 - s]:
+            s += 1
+        body = len(previous.directives)
+        return cls(previous, p, len(new) - s, len(new) - len(old), body)
+
+    def take_prefix(self, parser: _Parser) -> int:
+        """Append the unchanged nodes before the edit; return the line to parse from."""
+        previous = self.previous
+        nodes = previous.nodes
+        # the last node may run to the end of the file only because the file ended there, and
+        # an unterminated heredoc ends where a later line looks like an instruction
+        limit = min(self.prefix_end, len(previous.lines) - 1)
+        for error in previous.errors:
+            if error.code == "LW006":
+                limit = min(limit, error.span.start.line)
+        k = bisect_left(nodes, limit, lo=self.body, key=_end_line)
+        resume = nodes[k].start_line if k < len(nodes) else nodes[-1].end_line + 1
+        parser.nodes.extend(nodes[self.body:k])
+        parser.errors.extend(e for e in previous.errors
+                             if len(parser.directives) <= e.span.start.line < resume)
+        return resume
+
+    def take_suffix(self, parser: _Parser, line: int) -> bool:
+        """At a node boundary in the unchanged tail, append the rest of the previous nodes."""
+        if self.delta or line < self.suffix_start or line < self.prefix_end:
+            return False
+        if self.starts is None:
+            self.starts = {node.start_line: k for k, node in enumerate(self.previous.nodes)}
+        k = self.starts.get(line)
+        if k is None or k < self.body:
+            return False
+        parser.nodes.extend(self.previous.nodes[k:])
+        parser.errors.extend(e for e in self.previous.errors if e.span.start.line >= line)
+        return True
+
+
+def _end_line(node: Node) -> int:
+    """The last line of a node (the sort key of a node list)."""
+    return node.end_line
 
 
 def _terminated_later(lines: tuple[str, ...], i: int, name: str, chomp: bool) -> bool:

@@ -245,8 +245,8 @@ def _copy_back(analysis: Analysis, group: list[int], name: str) -> list[str]:
     """``COPY --from`` lines for what the group produced, or a marked placeholder."""
     paths = _outputs([layer for layer in analysis.layers if layer.instruction in group])
     if not paths:
-        return [f"# TODO(layerwise): Layerwise could not tell which files stage '{name}' "
-                "produces.\n# Replace the placeholder path below with them.\n",
+        return [(f"# TODO(layerwise): Layerwise could not tell which files stage '{name}' "
+                 "produces.\n# Replace the placeholder path below with them.\n"),
                 f"COPY --from={name} {PLACEHOLDER} {PLACEHOLDER}\n"]
     return [f"COPY --from={name} {path} {path}\n" for path in paths]
 

@@ -7,7 +7,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 from ...model.analysis import Analysis
-from ...rules.base import Finding
+from ...rules.base import FileEdit, Finding
 from ...syntax.nodes import Directive
 from ...syntax.span import Position, Span, TextEdit
 from .fix_all import self_overlapping
@@ -15,13 +15,14 @@ from .fix_all import self_overlapping
 
 @dataclass(frozen=True, slots=True)
 class QuickFix:
-    """A code action that resolves or silences one finding."""
+    """A code action that resolves or silences one finding; ``files`` edits other files."""
 
     title: str
     edits: tuple[TextEdit, ...]
     finding: Finding
     preferred: bool = False
     kind: str = "quickfix"
+    files: tuple[FileEdit, ...] = ()
 
 
 def quick_fixes(analysis: Analysis, findings: Iterable[Finding], span: Span) -> list[QuickFix]:
@@ -35,10 +36,10 @@ def quick_fixes(analysis: Analysis, findings: Iterable[Finding], span: Span) -> 
     for finding in findings:
         if not _overlaps(finding.span, span):
             continue
-        if finding.fix is not None and finding.fix.edits and not self_overlapping(
-                finding.fix.edits):
-            out.append(QuickFix(finding.fix.title, finding.fix.edits, finding,
-                                preferred=finding.fix.safe))
+        fix = finding.fix
+        if fix is not None and (fix.edits or fix.files) and not self_overlapping(fix.edits):
+            out.append(QuickFix(fix.title, fix.edits, finding, preferred=fix.safe,
+                                files=fix.files))
         index = _instruction_at(analysis, finding.span.start.line)
         if index is not None and (finding.rule_id, index) not in ignored_here:
             ignored_here.add((finding.rule_id, index))

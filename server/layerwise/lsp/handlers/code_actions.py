@@ -1,23 +1,31 @@
 """Code actions: quick fixes for findings, "Extract stage" refactorings, fix-all.
 
-Quick fixes carry their edits. Refactorings and fix-all are costlier: they carry a ``data``
-payload (uri, version, revision, kind, range, title) and get their edit from
-``codeAction/resolve``, or inline for clients that cannot resolve. An action resolved after its
-document changed comes back without an edit: its range no longer means the same text, and
-applying a plan computed for other text could break the file.
+Quick fixes carry their edits. A fix that edits another file (adding patterns to the
+``.dockerignore``) is planned on that file's current text (the open document's, else the
+disk's) and offered only when the client can apply it: creating a missing file takes
+``documentChanges`` with the ``create`` resource operation.
+
+Refactorings and fix-all are costlier: they carry a ``data`` payload (uri, version, revision,
+kind, range, title) and get their edit from ``codeAction/resolve``, or inline for clients that
+cannot resolve. An action resolved after its document changed comes back without an edit: its
+range no longer means the same text, and applying a plan computed for other text could break
+the file.
 """
 
 from __future__ import annotations
 
 import logging
 from collections.abc import Callable, Sequence
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from lsprotocol import types
+from pygls.uris import from_fs_path
 
 from ...features.actions.extract_stage import ExtractPlan, extract_parallel, extract_stage
 from ...features.actions.fix_all import fix_text, safe_edits
-from ...features.actions.quick_fixes import quick_fixes
+from ...features.actions.other_files import Uneditable, current_text
+from ...features.actions.quick_fixes import QuickFix, quick_fixes
 from ...rules.base import Finding
 from ...rules.run import run_rules
 from ...syntax.span import Span, TextEdit
@@ -117,12 +125,47 @@ def _quick_fixes(ls: LayerwiseServer, doc: Document, span: Span,
         return []
     actions = []
     for fix in fixes:
+        edit = _fix_edit(ls, doc, fix)
+        if edit is None:
+            continue
         diagnostic = shown.get(id(fix.finding)) or convert.diagnostic(doc, fix.finding)
-        edit = convert.workspace_edit(doc, doc.version, fix.edits,
-                                      document_changes=ls.client.document_changes)
         actions.append(convert.code_action(fix.title, fix.kind, edit=edit,
                                            diagnostics=[diagnostic], preferred=fix.preferred))
     return actions
+
+
+def _fix_edit(ls: LayerwiseServer, doc: Document, fix: QuickFix) -> types.WorkspaceEdit | None:
+    """The edit of a quick fix; None when it edits other files the client cannot change, or
+    that cannot be edited, or that already hold what it would add."""
+    if not fix.files:
+        return convert.workspace_edit(doc, doc.version, fix.edits,
+                                      document_changes=ls.client.document_changes)
+    files = []
+    for file_edit in fix.files:
+        target = _open_document(ls, file_edit.path)
+        new = False
+        if target is None:
+            try:
+                text = current_text(file_edit.path)
+            except Uneditable as exc:
+                logger.info("code action %r: %s", fix.title, exc)
+                return None
+            new = text is None
+            target = Document(from_fs_path(str(file_edit.path)) or file_edit.path.as_uri(),
+                              None, text or "", ls.documents.codec)
+        edits = file_edit.text_edits(target.text)
+        if edits:
+            files.append(convert.FileChange(target, target.version, edits, new))
+    if not files and not fix.edits:
+        return None
+    return convert.multi_file_edit(doc, doc.version, fix.edits, files,
+                                   document_changes=ls.client.document_changes,
+                                   create_files=_creates_files(ls))
+
+
+def _open_document(ls: LayerwiseServer, path: Path) -> Document | None:
+    """The open document of a file, whatever spelling of its uri the client uses."""
+    return next((d for d in ls.documents if d.path == path), None)
 
 
 def _key(rng: types.Range) -> tuple[int, int, int, int]:
@@ -221,6 +264,14 @@ def _resolves(ls: LayerwiseServer) -> bool:
     if actions is None or not actions.data_support or actions.resolve_support is None:
         return False
     return "edit" in actions.resolve_support.properties
+
+
+def _creates_files(ls: LayerwiseServer) -> bool:
+    """Whether the client applies ``CreateFile`` operations in a workspace edit."""
+    workspace = ls.client_capabilities.workspace
+    edits = workspace.workspace_edit if workspace is not None else None
+    operations = edits.resource_operations if edits is not None else None
+    return types.ResourceOperationKind.Create in (operations or ())
 
 
 def _range_of(value: Any) -> types.Range | None:

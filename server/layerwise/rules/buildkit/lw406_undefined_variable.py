@@ -6,6 +6,7 @@ from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from itertools import islice
 
+from ...memo import IdentityMemo
 from ...model.analysis import Analysis
 from ...model.stages import Stage
 from ...model.variables import PLATFORM_ARGS, PROXY_ARGS, expand
@@ -252,23 +253,20 @@ def _undefined(analysis: Analysis, inst: Instruction, known: Mapping[str, None])
 def _references(inst: Instruction, escape: str) -> tuple[tuple[_Word, str, int, int], ...]:
     """``(word, name, start, end)`` of the expanded words' references that the word itself
     does not define and BuildKit does not exempt; memoised by instruction identity."""
-    key = (id(inst), escape)
-    hit = _REFERENCES.get(key)
-    if hit is None or hit[0] is not inst:
-        found: list[tuple[_Word, str, int, int]] = []
-        for word in _words(inst):
-            refs = expand(word.text, {}, word.escape or escape, word.quotes).references
-            found.extend((word, ref.name, ref.start, ref.end) for ref in refs
-                         if ref.name not in word.extra and ref.name not in _NON_ENV_ARGS)
-        if len(_REFERENCES) >= _REFERENCES_LIMIT:
-            _REFERENCES.clear()
-        hit = _REFERENCES[key] = (inst, tuple(found))
-    return hit[1]
+    return _REFERENCES.get(inst, escape, _find_references, inst, escape)
 
 
-#: References by (instruction identity, escape); an entry holds its instruction.
-_REFERENCES: dict[tuple[int, str], tuple[Instruction, tuple[tuple[_Word, str, int, int], ...]]] = {}
-_REFERENCES_LIMIT = 8192
+def _find_references(inst: Instruction, escape: str) -> tuple[tuple[_Word, str, int, int], ...]:
+    """Compute :func:`_references`."""
+    found: list[tuple[_Word, str, int, int]] = []
+    for word in _words(inst):
+        refs = expand(word.text, {}, word.escape or escape, word.quotes).references
+        found.extend((word, ref.name, ref.start, ref.end) for ref in refs
+                     if ref.name not in word.extra and ref.name not in _NON_ENV_ARGS)
+    return tuple(found)
+
+
+_REFERENCES: IdentityMemo[tuple[tuple[_Word, str, int, int], ...]] = IdentityMemo(8192)
 
 
 def _word_span(analysis: Analysis, word: _Word, start: int, end: int) -> Span:

@@ -5,8 +5,8 @@ from __future__ import annotations
 import posixpath
 import re
 from dataclasses import dataclass
-from functools import lru_cache
 from fnmatch import fnmatchcase
+from functools import lru_cache
 
 
 @dataclass(frozen=True, slots=True)

@@ -1,15 +1,17 @@
 """Fixes the secret rules share: turn an ARG/ENV into a build secret, mount a file instead
-of copying it, and describe ``.dockerignore`` additions."""
+of copying it, and add patterns to the ignore file."""
 
 from __future__ import annotations
 
 import posixpath
 import re
+from collections.abc import Iterable
 
 from ...model.analysis import Analysis
+from ...model.context import DOCKERIGNORE, BuildContext
 from ...syntax.nodes import Instruction, KeyValue
 from ...syntax.span import Position, Span, TextEdit
-from ..base import Fix
+from ..base import FileEdit, Fix
 from .facts import SECRETS_DIR, Facts
 from .files import CredentialFile
 from .layers import CopySource
@@ -169,10 +171,26 @@ def remove_default(analysis: Analysis, inst: Instruction, pair: KeyValue) -> Fix
                safe=False)
 
 
-def dockerignore_fix(patterns: list[str], ignore_name: str = ".dockerignore") -> Fix:
-    """Adding patterns to the ignore file: an edit to another file, left to the code actions."""
-    shown = ", ".join(patterns)
-    return Fix(f"Add {shown} to {ignore_name}", (), safe=False)
+def dockerignore_fix(context: BuildContext | None, patterns: Iterable[str]) -> Fix | None:
+    """"Add <patterns> to <ignore file>": lines appended to the ignore file BuildKit reads
+    (``<Dockerfile>.dockerignore``, else the context's ``.dockerignore``, created if missing).
+
+    None without a build context folder on disk (nowhere to write), or when the ignore file
+    already has every pattern.
+    """
+    if context is None or not context.is_dir("."):
+        return None
+    present = {p.pattern for p in context.patterns if not p.exclusion}
+    missing = tuple(dict.fromkeys(p for p in patterns if p not in present))
+    if not missing:
+        return None
+    shown = ", ".join(missing)
+    if context.ignore_file is None:
+        path = context.root / DOCKERIGNORE
+        return Fix(f"Create {path.name} with {shown}", (), safe=False,
+                   files=(FileEdit(path, missing, create=True),))
+    return Fix(f"Add {shown} to {context.ignore_file.name}", (), safe=False,
+               files=(FileEdit(context.ignore_file, missing),))
 
 
 def mount_instead_of_copy(facts: Facts, index: int, inst: Instruction, src: CopySource,
@@ -187,7 +205,7 @@ def mount_instead_of_copy(facts: Facts, index: int, inst: Instruction, src: Copy
     ssh = credential.kind.startswith("SSH")
     if not runs or count != 1 or inst.flag("from") is not None or (src.recursive and not ssh):
         pattern = src.text if not set("*?[") & set(src.text) else credential.pattern
-        return dockerignore_fix([pattern.removeprefix("./")])
+        return dockerignore_fix(analysis.context, [pattern.removeprefix("./")])
     if ssh:
         flag = "--mount=type=ssh"
         title = "Use an SSH mount instead of copying the key (docker build --ssh default)"

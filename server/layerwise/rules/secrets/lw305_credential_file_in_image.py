@@ -46,6 +46,12 @@ class CredentialFileInImage(Rule):
     material (`*.pub`, `known_hosts`, OpenPGP keys, CA bundles) and samples (`.env.example`)
     are left alone. A file deleted by a later layer is LW307's.
 
+    The quick fix of a copied key or token file mounts it into the `RUN`s that follow the copy
+    (`--mount=type=ssh` for SSH keys, `--mount=type=secret` otherwise). With no such `RUN` it
+    adds the file to the ignore file BuildKit reads (`<Dockerfile>.dockerignore`, else
+    `.dockerignore`, created if missing); that fix is offered in the editor when the build
+    context is known, and `check --fix` does not apply it.
+
     ## Why it matters
     Every layer is part of the image: anyone who pulls it can extract the file with
     `docker save`. Generated keys are shared by every container started from the image.

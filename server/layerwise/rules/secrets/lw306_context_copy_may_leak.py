@@ -6,7 +6,7 @@ from collections.abc import Iterator, Mapping
 from typing import ClassVar
 
 from ...model.analysis import Analysis
-from ...model.context import BuildContext, go_clean
+from ...model.context import DOCKERIGNORE, BuildContext, go_clean
 from ...syntax.nodes import Instruction
 from ..base import Finding, Related, Rule, Severity
 from .facts import Facts, facts
@@ -27,6 +27,9 @@ class ContextCopyMayLeak(Rule):
     really holds credential files that are not excluded. Copies in stages that only feed
     `COPY --from` count when the copied-out path includes the copied context. It needs the
     build context, so it is silent when Layerwise does not know it.
+
+    The quick fix (in the editor; `check --fix` leaves other files alone) appends the missing
+    patterns to that ignore file, or creates `.dockerignore` in the context when there is none.
 
     ## Why it matters
     Whatever the context holds is copied into the layer: local `.env` files, keys and cloud
@@ -122,7 +125,7 @@ class ContextCopyMayLeak(Rule):
     def _report(self, shared: Facts, i: int, inst: Instruction, src: CopySource,
                 context: BuildContext, root: str, gaps: list[str], leaked: list[str],
                 via: Related | tuple[()]) -> Finding:
-        ignore = context.ignore_file.name if context.ignore_file is not None else ".dockerignore"
+        ignore = context.ignore_file.name if context.ignore_file is not None else DOCKERIGNORE
         what = "the whole build context" if root == "." else f"the context folder {root}"
         parts: list[str] = []
         if leaked:
@@ -148,7 +151,7 @@ class ContextCopyMayLeak(Rule):
                 "files": "\n".join(leaked[:20])}
         return self.finding(src.token.span, message,
                             severity=shared.severity(severity, i) if not related else severity,
-                            related=related, fix=dockerignore_fix(patterns, ignore), data=data)
+                            related=related, fix=dockerignore_fix(context, patterns), data=data)
 
 
 def _context_dir(context: BuildContext, text: str) -> str | None:

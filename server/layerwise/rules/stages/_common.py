@@ -7,9 +7,10 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_left, bisect_right
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable
 from functools import lru_cache
 
+from ...memo import IdentityMemo
 from ...model.analysis import Analysis
 from ...model.stages import Stage, StageRef
 from ...model.variables import references
@@ -235,24 +236,39 @@ def name_pattern(text: str) -> re.Pattern[str] | None:
     return re.compile("".join(parts))
 
 
-def stage_uses(analysis: Analysis, stage: Stage) -> Iterator[StageRef]:
-    """References from other stages that name ``stage`` (resolved or selected by variables).
+def used_stages(analysis: Analysis) -> frozenset[int]:
+    """The stages that references from other stages name (resolved or selected by variables).
 
     A ``FROM x`` written above stage ``x`` counts too: the author means the stage (LW102
     reports that it resolves to an image).
     """
+    return _USED.get(analysis, None, _used_stages, analysis)
+
+
+_USED: IdentityMemo[frozenset[int]] = IdentityMemo(16)
+
+
+def _used_stages(analysis: Analysis) -> frozenset[int]:
+    """Compute :func:`used_stages` in one pass over the references."""
+    used: set[int] = set()
+    named: dict[str, list[int]] = {}
+    for stage in analysis.stages:
+        if stage.name:
+            named.setdefault(stage.name, []).append(stage.index)
     for ref in analysis.refs:
-        if ref.stage == stage.index:
-            continue
-        if ref.target == stage.index:
-            yield ref
-        elif stage.name and ref.name == stage.name and ref.resolution == "image":
-            yield ref
-        elif stage.name and has_variable(ref.text) and ref.kind != "copy" and (
-                ref.kind != "from" or stage.index < ref.stage):
+        if ref.target is not None and ref.target != ref.stage:
+            used.add(ref.target)
+        if ref.resolution == "image":
+            used.update(i for i in named.get(ref.name, ()) if i != ref.stage)
+        if ref.kind != "copy" and has_variable(ref.text):
             pattern = name_pattern(ref.text)
-            if pattern is not None and pattern.fullmatch(stage.name):
-                yield ref
+            if pattern is None:
+                continue
+            used.update(stage.index for stage in analysis.stages
+                        if stage.name and stage.index != ref.stage
+                        and (ref.kind != "from" or stage.index < ref.stage)
+                        and pattern.fullmatch(stage.name))
+    return frozenset(used)
 
 
 def later_stage_named(analysis: Analysis, name: str, after: int) -> Stage | None:

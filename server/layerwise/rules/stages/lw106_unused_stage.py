@@ -14,7 +14,7 @@ from ._common import (
     stage_anchor,
     stage_block,
     stage_title,
-    stage_uses,
+    used_stages,
     whole_lines,
 )
 
@@ -78,6 +78,7 @@ class UnusedStage(Rule):
     def check(self, analysis: Analysis) -> Iterator[Finding]:
         """Report stages nothing uses, except the last one and the targets."""
         stages = analysis.stages
+        used = used_stages(analysis)
         for stage in stages[:-1]:
             if stage.index == analysis.graph.target:
                 continue
@@ -85,7 +86,7 @@ class UnusedStage(Rule):
                 continue
             if _export_stage(analysis, stage) or _duplicated(analysis, stage):
                 continue
-            if next(stage_uses(analysis, stage), None) is not None:
+            if stage.index in used:
                 continue
             yield self.finding(
                 stage_anchor(analysis, stage),

@@ -6,6 +6,7 @@ import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 
+from ...memo import IdentityMemo
 from ...model.analysis import Analysis
 from ...model.shell import script_language
 from ...model.stages import Stage
@@ -117,7 +118,8 @@ class ArgScope(Rule):
                     continue
                 seen: set[str] = set()
                 script = _script_text(inst) if inst.name == "RUN" else ""
-                for use in _uses(analysis, inst):
+                escape = analysis.dockerfile.escape
+                for use in _USES.get(inst, escape, _uses, inst, escape):
                     if use.name in seen:
                         continue
                     variable = self._out_of_scope(analysis, stage, i, use.name)
@@ -228,7 +230,15 @@ def _mentions_variables(inst: Instruction) -> bool:
     return "$" in inst.logical.text or any("$" in doc.content for doc in inst.heredocs)
 
 
-def _uses(analysis: Analysis, inst: Instruction) -> Iterator[_Use]:
+def _uses(inst: Instruction, escape: str) -> tuple[_Use, ...]:
+    """The variable uses of an instruction (``escape`` is the file's escape character)."""
+    return tuple(_find_uses(inst, escape))
+
+
+_USES: IdentityMemo[tuple[_Use, ...]] = IdentityMemo(8192)
+
+
+def _find_uses(inst: Instruction, escape: str) -> Iterator[_Use]:
     """Every ``$NAME`` the instruction expands, with its source span."""
     logical = inst.logical
     start = _offset(logical, inst.keyword.span.end)
@@ -238,7 +248,8 @@ def _uses(analysis: Analysis, inst: Instruction) -> Iterator[_Use]:
     if inst.name == "RUN" and inst.json:
         args_start = _offset(logical, inst.args.span.start)
         end = args_start if args_start is not None else start
-    escape = "\\" if inst.name == "RUN" else analysis.dockerfile.escape
+    if inst.name == "RUN":
+        escape = "\\"
     segment = logical.text[start:end]
     for ref in expand(segment, {}, escape).references:
         yield _Use(ref.name, logical.span(start + ref.start, start + ref.end))

@@ -40,9 +40,11 @@ class MissingArguments(InstructionRule):
 
     def context(self, analysis: Analysis, index: int) -> Hashable:
         """Whether a parse error starts on one of the instruction's lines."""
+        errors = analysis.dockerfile.errors
+        if not errors:
+            return False
         inst = analysis.instructions[index]
-        return any(inst.start_line <= e.span.start.line <= inst.end_line
-                   for e in analysis.dockerfile.errors)
+        return any(inst.start_line <= e.span.start.line <= inst.end_line for e in errors)
 
     def check_instruction(self, analysis: Analysis, index: int) -> Iterator[Finding]:
         """Check argument counts the way BuildKit's instruction parser does."""

@@ -337,7 +337,7 @@ async def test_the_server_watches_config_files_if_the_client_can(
     [registration] = watched
     options = registration.register_options
     assert isinstance(options, dict)
-    assert {w["globPattern"] for w in options["watchers"]} == {
+    assert {w["globPattern"] for w in options["watchers"]} >= {
         "**/.layerwise.toml", "**/pyproject.toml"}
 
 

@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING
 
 from lsprotocol import types
 
+from ...model.context import DOCKERIGNORE
 from .. import convert
 
 if TYPE_CHECKING:
@@ -45,8 +46,8 @@ class DiagnosticsPublisher:
         return self._server.client.pull_diagnostics
 
     def diagnostics(self, doc: Document) -> list[types.Diagnostic]:
-        """The diagnostics of a document's current version."""
-        if not self._server.documents.settings(doc).diagnostics.enable:
+        """The diagnostics of a document's current version (none for an ignore file)."""
+        if is_ignore_file(doc.uri) or not self._server.documents.settings(doc).diagnostics.enable:
             return []
         return [convert.diagnostic(doc, f) for f in self._server.documents.findings(doc)]
 
@@ -128,6 +129,12 @@ class DiagnosticsPublisher:
             return
         self._server.text_document_publish_diagnostics(
             types.PublishDiagnosticsParams(uri=doc.uri, version=doc.version, diagnostics=items))
+
+
+def is_ignore_file(uri: str) -> bool:
+    """Whether ``uri`` names an ignore file (``.dockerignore``, ``<Dockerfile>.dockerignore``),
+    which a client may send as a document but which is no Dockerfile."""
+    return uri.rpartition("/")[2].endswith(DOCKERIGNORE)
 
 
 async def text_document_diagnostic(

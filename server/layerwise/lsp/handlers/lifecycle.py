@@ -1,4 +1,4 @@
-"""Initialize, initialized, configuration changes, config files and workspace folders."""
+"""Initialize, initialized, configuration changes, watched files and workspace folders."""
 
 from __future__ import annotations
 
@@ -9,13 +9,18 @@ from lsprotocol import types
 from pygls.exceptions import JsonRpcException
 
 from ...config import CONFIG_FILE_NAMES
+from ...model.context import DOCKERIGNORE
 from ..capabilities import ClientFeatures
 from . import diagnostics
+from .diagnostics import is_ignore_file
 
 if TYPE_CHECKING:
     from ..server import LayerwiseServer
 
 logger = logging.getLogger(__name__)
+
+#: The ignore files of build contexts: ``.dockerignore`` and ``<Dockerfile>.dockerignore``.
+IGNORE_FILE_GLOBS = (f"**/{DOCKERIGNORE}", f"**/*{DOCKERIGNORE}")
 
 
 def initialize(ls: LayerwiseServer, params: types.InitializeParams) -> None:
@@ -33,12 +38,13 @@ def initialize(ls: LayerwiseServer, params: types.InitializeParams) -> None:
 
 
 def initialized(ls: LayerwiseServer, params: types.InitializedParams) -> None:
-    """Report bad initialization options, pull the workspace settings, watch config files."""
+    """Report bad initialization options, pull the workspace settings, watch config and ignore
+    files."""
     report(ls)
     if ls.client.configuration:
         _start_pull(ls)
     if ls.client.watched_files:
-        ls.spawn(_watch_config_files(ls))
+        ls.spawn(_watch_files(ls))
 
 
 def workspace_did_change_configuration(
@@ -53,9 +59,30 @@ def workspace_did_change_configuration(
 
 def workspace_did_change_watched_files(
         ls: LayerwiseServer, params: types.DidChangeWatchedFilesParams) -> None:
-    """A config file was created, changed or deleted: re-read them and re-lint."""
-    if any(change.uri.rpartition("/")[2] in CONFIG_FILE_NAMES for change in params.changes):
+    """Config or ignore files were created, changed or deleted: re-read them and re-lint once.
+
+    Build contexts go first, so that documents whose settings change too are published once.
+    """
+    uris = [change.uri for change in params.changes]
+    if any(is_ignore_file(uri) for uri in uris):
+        reload_build_contexts(ls)
+    if any(uri.rpartition("/")[2] in CONFIG_FILE_NAMES for uri in uris):
         reload_config_files(ls)
+
+
+def reload_build_contexts(ls: LayerwiseServer) -> None:
+    """Re-read the build contexts (an ignore file changed on disk) and re-lint every document.
+
+    Contexts follow the ignore files on disk, which is what BuildKit reads: the unsaved text of
+    an ignore file open in the editor does not count.
+    """
+    ls.documents.forget_contexts()
+    if ls.diagnostics.pull:
+        ls.settings.epoch += 1  # new result ids: a pull naming the previous one gets new items
+        ls.diagnostics.refresh()
+        return
+    for doc in ls.documents:
+        ls.diagnostics.changed(doc)
 
 
 def reload_config_files(ls: LayerwiseServer) -> None:
@@ -76,17 +103,18 @@ def check_config_files(ls: LayerwiseServer, uri: str) -> None:
     report(ls)
 
 
-async def _watch_config_files(ls: LayerwiseServer) -> None:
-    """Ask the client to report changes of config files anywhere in the workspace."""
-    watchers = [types.FileSystemWatcher(glob_pattern=f"**/{name}") for name in CONFIG_FILE_NAMES]
+async def _watch_files(ls: LayerwiseServer) -> None:
+    """Ask the client to report changes of config and ignore files anywhere in the workspace."""
+    globs = [*(f"**/{name}" for name in CONFIG_FILE_NAMES), *IGNORE_FILE_GLOBS]
+    watchers = [types.FileSystemWatcher(glob_pattern=glob) for glob in globs]
     registration = types.Registration(
-        id="layerwise-config-files", method=types.WORKSPACE_DID_CHANGE_WATCHED_FILES,
+        id="layerwise-watched-files", method=types.WORKSPACE_DID_CHANGE_WATCHED_FILES,
         register_options=types.DidChangeWatchedFilesRegistrationOptions(watchers=watchers))
     try:
         await ls.client_register_capability_async(
             types.RegistrationParams(registrations=[registration]))
     except JsonRpcException as exc:  # then they are re-read when a document opens or is saved
-        logger.warning("cannot watch config files: %s", exc)
+        logger.warning("cannot watch config and ignore files: %s", exc)
         return
     ls.settings.watched = True
 
@@ -113,7 +141,7 @@ async def _pull(ls: LayerwiseServer, number: int) -> None:
     """Ask for the ``layerwise`` section globally and per folder; keep only the newest answer."""
     try:
         result: Any = await ls.workspace_configuration_async(ls.settings.configuration_params())
-    except Exception as exc:  # a client may refuse; keep what we have
+    except Exception as exc:  # noqa: BLE001 - a client may refuse; keep what we have
         logger.warning("workspace/configuration failed: %s", exc)
         ls.settings.pulled(number, None, failed=True)
         return

@@ -1,4 +1,8 @@
-"""Text synchronisation: open, change (incremental), save, close."""
+"""Text synchronisation: open, change (incremental), save, close.
+
+An ignore file the client sends is tracked (a fix that edits it starts from the editor's text)
+but never analysed as a Dockerfile; build contexts follow the ignore files on disk.
+"""
 
 from __future__ import annotations
 
@@ -7,6 +11,7 @@ from typing import TYPE_CHECKING
 from lsprotocol import types
 
 from . import lifecycle
+from .diagnostics import is_ignore_file
 
 if TYPE_CHECKING:
     from ..server import LayerwiseServer
@@ -21,18 +26,33 @@ def text_document_did_open(ls: LayerwiseServer, params: types.DidOpenTextDocumen
 
 def text_document_did_change(ls: LayerwiseServer,
                              params: types.DidChangeTextDocumentParams) -> None:
-    """Apply the edits; diagnostics follow when the loop is free."""
+    """Apply the edits; diagnostics follow when the loop is free.
+
+    An edited ignore file re-reads the build contexts from disk if the client does not watch it.
+    """
     doc = ls.documents.change(params)
-    if doc is not None:
+    if doc is None:
+        return
+    if not is_ignore_file(doc.uri):
         ls.diagnostics.changed(doc)
+    elif not ls.settings.watched:
+        lifecycle.reload_build_contexts(ls)
 
 
 def text_document_did_save(ls: LayerwiseServer, params: types.DidSaveTextDocumentParams) -> None:
-    """Re-read build contexts and, unless the client watches them, config files."""
+    """Re-read build contexts and, unless the client watches them, config files.
+
+    A saved ignore file re-lints every document if the client does not watch it.
+    """
+    uri = params.text_document.uri
+    if is_ignore_file(uri):
+        if not ls.settings.watched:
+            lifecycle.reload_build_contexts(ls)
+        return
     ls.documents.forget_contexts()
     if not ls.settings.watched:
         lifecycle.reload_config_files(ls)
-    doc = ls.documents.get(params.text_document.uri)
+    doc = ls.documents.get(uri)
     if doc is not None:
         ls.diagnostics.changed(doc)
 

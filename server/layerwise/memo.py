@@ -1,7 +1,8 @@
-"""Values derived from one syntax node, reused for as long as the parser keeps that node.
+"""Values derived from syntax and model objects, reused for as long as those objects live.
 
 The incremental parser hands out the same :class:`~layerwise.syntax.nodes.Instruction` object for
-an instruction an edit did not touch, so anything computed from it alone can be looked up by its
+an instruction an edit did not touch, and re-analysis keeps the scopes and stages when the edit
+changed none of them, so anything computed from such objects alone can be looked up by their
 identity instead of being recomputed on every keystroke.
 """
 
@@ -14,26 +15,30 @@ V = TypeVar("V")
 
 
 class IdentityMemo(Generic[V]):
-    """A bounded map from ``(object identity, extra key)`` to a value computed from the object.
+    """A bounded map from ``(object identities, extra key)`` to a value computed from them.
 
-    Each entry holds the object itself, so its ``id`` cannot be reused by another object while
-    the entry lives; a hit is checked against it.
+    Each entry holds its objects, so their ``id`` cannot be reused by other objects while the
+    entry lives; a hit is checked against them.
     """
 
     def __init__(self, limit: int = 1 << 14) -> None:
-        self._entries: dict[tuple[int, Hashable], tuple[object, V]] = {}
+        self._entries: dict[tuple[int, tuple[int, ...], Hashable],
+                            tuple[object, tuple[object, ...], V]] = {}
         self._limit = limit
 
-    def get(self, obj: object, extra: Hashable, compute: Callable[..., V], *args: Any) -> V:
-        """The value for ``obj`` and ``extra``, ``compute(*args)`` on a miss."""
-        key = (id(obj), extra)
+    def get(self, obj: object, extra: Hashable, compute: Callable[..., V], *args: Any,
+            also: tuple[object, ...] = ()) -> V:
+        """The value for ``obj`` (and the objects ``also``) and ``extra``; ``compute(*args)``
+        on a miss."""
+        key = (id(obj), tuple(map(id, also)) if also else (), extra)
         hit = self._entries.get(key)
-        if hit is not None and hit[0] is obj:
-            return hit[1]
+        # same ids; tuple equality checks identity first (equal objects would give equal values)
+        if hit is not None and hit[0] is obj and hit[1] == also:
+            return hit[2]
         value = compute(*args)
         if len(self._entries) >= self._limit:
             self._entries.clear()
-        self._entries[key] = (obj, value)
+        self._entries[key] = (obj, also, value)
         return value
 
     def clear(self) -> None:

@@ -82,10 +82,12 @@ def test_memoised_check_matches_rule_check() -> None:
 
 
 def _typing(text: str, seed: int, steps: int = 50) -> None:
-    """Apply one-character insertions and deletions at a few places, checking each version."""
+    """Apply one-character insertions and deletions at a few places, checking each version
+    analysed as the server does (with the previous version) against a from-scratch run."""
     rng = random.Random(seed)
     places = [rng.randrange(len(text)) for _ in range(4)]
-    _findings(text)
+    previous = analyze(text)
+    run_rules(previous)
     for step in range(steps):
         k = step % len(places)
         at = min(places[k], len(text))
@@ -96,7 +98,8 @@ def _typing(text: str, seed: int, steps: int = 50) -> None:
             ch = rng.choice(_ALPHABET)
             text = text[:at] + ch + text[at:]
             places = [p + 1 if p >= at else p for p in places]
-        assert _findings(text) == _fresh(text), f"step {step} differs"
+        previous = analyze(text, previous=previous)
+        assert repr(run_rules(previous)) == _fresh(text), f"step {step} differs"
 
 
 @pytest.mark.parametrize("seed", [1, 2, 3])

@@ -33,6 +33,8 @@ class Analysis:
     layers: tuple[Layer, ...] = ()
     source_problems: tuple[SourceProblem, ...] = ()
     layer_index: Mapping[int, Layer] = field(default_factory=dict)
+    target: str | None = None
+    """The ``target`` the analysis was made for (the graph's target stage is its index)."""
 
     @property
     def instructions(self) -> tuple[Instruction, ...]:
@@ -71,6 +73,22 @@ def analyze(text: str, path: Path | None = None, context: BuildContext | None = 
     """
     tree = parse(text, previous.dockerfile if previous is not None else None)
     instructions = tree.instructions
+    if previous is not None and _same_structure(previous, tree, target):
+        globals_, stages, scopes = previous.global_scope, previous.stages, previous.scopes
+        refs, graph, stage_of = previous.refs, previous.graph, previous.stage_of
+    else:
+        globals_, stages, refs, scopes, stage_of, graph = _structure(tree, target)
+    layers = build_layers(instructions, stages, scopes, tree.escape)
+    return Analysis(tree, path, stages, refs, graph, globals_, scopes, stage_of, context,
+                    layers, source_problems, {layer.instruction: layer for layer in layers},
+                    target)
+
+
+def _structure(tree: Dockerfile, target: str | None) -> tuple[
+        Scope, tuple[Stage, ...], tuple[StageRef, ...], tuple[Scope, ...], tuple[int, ...],
+        StageGraph]:
+    """Global scope, stages, references, scopes, the stage of each instruction, and the graph."""
+    instructions = tree.instructions
     globals_ = global_scope(instructions, tree.escape)
     stages, refs = build_stages(instructions, globals_, tree.escape)
     scopes = instruction_scopes(instructions, stages, globals_, tree.escape)
@@ -85,7 +103,29 @@ def analyze(text: str, path: Path | None = None, context: BuildContext | None = 
         chosen = next((s for s in stages if s.name == target.lower()), None)
         target_index = chosen.index if chosen else None
     graph = build_graph(stages, refs, target_index)
-    layers = build_layers(instructions, stages, scopes, tree.escape)
-    return Analysis(tree, path, stages, tuple(refs), graph, globals_, tuple(scopes),
-                    tuple(stage_of), context, layers, source_problems,
-                    {layer.instruction: layer for layer in layers})
+    return globals_, stages, tuple(refs), tuple(scopes), tuple(stage_of), graph
+
+
+#: Instructions that define stages, variables or stage references.
+_STRUCTURAL = frozenset({"FROM", "ARG", "ENV", "ONBUILD"})
+
+
+def _same_structure(previous: Analysis, tree: Dockerfile, target: str | None) -> bool:
+    """Tell whether the stages, scopes, references and graph of ``previous`` hold for ``tree``:
+    the same target and escape, and the same instructions on the same lines, except changed ones
+    that define no stage, variable or stage reference (an edit inside a ``RUN``)."""
+    old, new = previous.instructions, tree.instructions
+    if (len(old) != len(new) or previous.target != target
+            or previous.dockerfile.escape != tree.escape):
+        return False
+    for a, b in zip(old, new, strict=True):
+        if a is not b and not (a.name == b.name and a.start_line == b.start_line
+                               and a.end_line == b.end_line and _inert(a) and _inert(b)):
+            return False
+    return True
+
+
+def _inert(inst: Instruction) -> bool:
+    """Tell whether an instruction defines no stage, variable or stage reference."""
+    return inst.name not in _STRUCTURAL and not any(
+        flag.name in ("from", "mount") for flag in inst.flags)

@@ -142,7 +142,7 @@ class Rule:
 
 class InstructionRule(Rule):
     """A rule whose findings at instruction ``index`` depend only on that instruction object,
-    its index, the escape character and what :meth:`context` returns.
+    its index, the escape character and what :meth:`context` returns for the analysis.
 
     ``run_rules`` memoises such findings by instruction identity (the parser reuses the objects
     of unchanged instructions), so :meth:`context` must cover everything else the rule reads.
@@ -151,8 +151,9 @@ class InstructionRule(Rule):
     #: Instruction names the rule looks at; ``None`` for all.
     names: ClassVar[frozenset[str] | None] = None
 
-    def context(self, analysis: Analysis, index: int) -> Hashable:
-        """What the findings at ``index`` read beyond the instruction (default: nothing)."""
+    def context(self, analysis: Analysis) -> Hashable:
+        """What the findings read beyond their instruction (default: nothing); when it changes,
+        every instruction is checked again."""
         return None
 
     def check_instruction(self, analysis: Analysis, index: int) -> Iterator[Finding]:

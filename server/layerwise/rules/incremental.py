@@ -8,7 +8,7 @@ from ..memo import IdentityMemo
 from ..model.analysis import Analysis
 from .base import Finding, InstructionRule
 
-#: instruction -> ((rule ids, index, escape, contexts), findings per rule)
+#: instruction -> ((index, (rule ids, escape, rule contexts)), findings per rule)
 _MEMO: IdentityMemo[tuple[tuple[Finding, ...], ...]] = IdentityMemo(1 << 16)
 _CONTEXT = InstructionRule.context
 
@@ -16,23 +16,22 @@ _CONTEXT = InstructionRule.context
 def memoised_findings(rules: Sequence[InstructionRule],
                       analysis: Analysis) -> dict[str, list[Finding]]:
     """Each rule's findings in :meth:`InstructionRule.check` order, in one walk over the
-    instructions; an instruction is checked again only when it (or a rule's context) changed."""
-    escape = analysis.dockerfile.escape
+    instructions; an instruction is checked again only when it, its index or a rule's context
+    changed."""
     ids = tuple(rule.id for rule in rules)
+    contexts = tuple(rule.context(analysis) for rule in rules
+                     if type(rule).context is not _CONTEXT)
+    key = (ids, analysis.dockerfile.escape, contexts)
     out: dict[str, list[Finding]] = {rule_id: [] for rule_id in ids}
-    plans: dict[str, tuple[tuple[InstructionRule, ...], tuple[InstructionRule, ...]]] = {}
+    plans: dict[str, tuple[InstructionRule, ...]] = {}
     for index, inst in enumerate(analysis.instructions):
-        plan = plans.get(inst.name)
-        if plan is None:
-            applicable = tuple(r for r in rules if r.names is None or inst.name in r.names)
-            contextual = tuple(r for r in applicable if type(r).context is not _CONTEXT)
-            plan = plans[inst.name] = (applicable, contextual)
-        applicable, contextual = plan
+        applicable = plans.get(inst.name)
+        if applicable is None:
+            applicable = plans[inst.name] = tuple(
+                r for r in rules if r.names is None or inst.name in r.names)
         if not applicable:
             continue
-        contexts = tuple(rule.context(analysis, index) for rule in contextual)
-        found = _MEMO.get(inst, (ids, index, escape, contexts), _check, applicable, analysis,
-                          index)
+        found = _MEMO.get(inst, (index, key), _check, applicable, analysis, index)
         for rule, findings in zip(applicable, found, strict=True):
             if findings:
                 out[rule.id].extend(findings)

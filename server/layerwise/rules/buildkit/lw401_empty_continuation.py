@@ -45,7 +45,7 @@ class EmptyContinuation(InstructionRule):
     severity = Severity.WARNING
     summary = "Empty line inside a continued instruction"
 
-    def context(self, analysis: Analysis, index: int) -> Hashable:
+    def context(self, analysis: Analysis) -> Hashable:
         """The line count, which decides how a run at the end of the file is spanned."""
         return len(analysis.dockerfile.lines)
 

@@ -15,6 +15,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from fnmatch import fnmatchcase
 
+from ...memo import IdentityMemo
 from ...model.effects import PathEffect
 from ...model.layers import Layer as ModelLayer
 from ...model.shell import Command, Word, getopt
@@ -92,11 +93,22 @@ class CopySource:
     dest: Token
 
 
-def copy_sources(facts: Facts, index: int, inst: Instruction) -> list[CopySource]:
-    """The sources of a COPY/ADD with their destination paths."""
+def copy_sources(facts: Facts, index: int, inst: Instruction) -> tuple[CopySource, ...]:
+    """The sources of a COPY/ADD with their destination paths (memoised: they depend on the
+    instruction, its scope, working directory, escape and build context only)."""
+    analysis = facts.analysis
+    return _SOURCES.get(inst, (facts.cwd[index], facts.escape), _copy_sources, facts, index,
+                        inst, also=(analysis.scopes[index], analysis.context))
+
+
+_SOURCES: IdentityMemo[tuple[CopySource, ...]] = IdentityMemo(8192)
+
+
+def _copy_sources(facts: Facts, index: int, inst: Instruction) -> tuple[CopySource, ...]:
+    """Compute :func:`copy_sources`."""
     tokens = inst.exec_args if inst.json else inst.words
     if len(tokens) < 2:
-        return []
+        return ()
     analysis = facts.analysis
     scope = analysis.scopes[index]
     dest_token = tokens[-1]
@@ -121,7 +133,7 @@ def copy_sources(facts: Facts, index: int, inst: Instruction) -> list[CopySource
                                   _looks_dir(name), dest_token))
         else:
             out.append(CopySource(token, text, "", base, _looks_dir(name), dest_token))
-    return out
+    return tuple(out)
 
 
 def _is_dir(facts: Facts, inst: Instruction, text: str) -> bool:
@@ -347,11 +359,21 @@ def _path_valued(run: RunFacts, name: str) -> bool:
     return value is not None and (is_path(value) or is_file_name(value))
 
 
-def secret_writes(facts: Facts, run: RunFacts) -> list[SecretWrite]:
-    """Paths a RUN writes that hold secrets (created, on the image file system)."""
+def secret_writes(facts: Facts, run: RunFacts) -> tuple[SecretWrite, ...]:
+    """Paths a RUN writes that hold secrets (created, on the image file system); memoised, as
+    they depend on the RUN, its layer and the variables in its scope only."""
     layer = layers(facts).get(run.index)
     if layer is None:
-        return []
+        return ()
+    return _WRITES.get(run, None, _secret_writes, facts, run, layer,
+                       also=(layer, facts.analysis.scopes[run.index]))
+
+
+_WRITES: IdentityMemo[tuple[SecretWrite, ...]] = IdentityMemo(8192)
+
+
+def _secret_writes(facts: Facts, run: RunFacts, layer: Layer) -> tuple[SecretWrite, ...]:
+    """Compute :func:`secret_writes`."""
     commands = run.commands()
     out: list[SecretWrite] = []
     for event in layer.created:
@@ -365,7 +387,7 @@ def secret_writes(facts: Facts, run: RunFacts) -> list[SecretWrite]:
         elif credential is not None and event.kind in ("copy", "download", "redirect", "write",
                                                         "move"):
             out.append(SecretWrite(event, "name", "", None, credential))
-    return out
+    return tuple(out)
 
 
 @dataclass(frozen=True, slots=True)
@@ -377,8 +399,17 @@ class KeyGeneration:
     outputs: tuple[tuple[str, Span], ...]  # (absolute path, span of the word naming it)
 
 
-def key_generations(run: RunFacts) -> Iterator[KeyGeneration]:
-    """``ssh-keygen``, ``openssl genrsa|genpkey|req -newkey``, ``wg genkey``, ``gpg --gen-key``."""
+def key_generations(run: RunFacts) -> tuple[KeyGeneration, ...]:
+    """``ssh-keygen``, ``openssl genrsa|genpkey|req -newkey``, ``wg genkey``, ``gpg --gen-key``
+    (memoised by RUN)."""
+    return _KEYS.get(run, None, lambda: tuple(_key_generations(run)))
+
+
+_KEYS: IdentityMemo[tuple[KeyGeneration, ...]] = IdentityMemo(8192)
+
+
+def _key_generations(run: RunFacts) -> Iterator[KeyGeneration]:
+    """Compute :func:`key_generations`."""
     commands = run.commands()
     for index, command in enumerate(commands):
         program = command.program or ""

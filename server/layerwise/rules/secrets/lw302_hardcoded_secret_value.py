@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
+from ...memo import IdentityMemo
 from ...model.analysis import Analysis
 from ...model.shell import Command
 from ...syntax.nodes import Instruction, KeyValue
@@ -108,47 +109,11 @@ class HardcodedSecretValue(Rule):
     # ----------------------------------------------------------------- RUN
 
     def _run(self, shared: Facts, run: RunFacts) -> Iterator[Finding]:
-        text = run.text
-        if text is None:
+        if run.text is None:
             yield from self._texts(shared, run.index, run.inst)
             return
-        where = "RUN"
-        found = provider_matches(text.text)
-        taken = [(m.start, m.end) for m in found]
-        for match in found:
-            yield self._report(shared, run.index, match, text.span(match.start, match.end), where)
-        script = run.script
-        if script is None:
-            for match in cached_data_secrets(text.text):
-                if not _overlaps(taken, match.start, match.end):
-                    yield self._report(shared, run.index, match,
-                                       text.span(match.start, match.end), where)
-            return
-        for command in script.commands:
-            for key, start, end in _assigned(text, command):
-                value = text.text[start:end]
-                if _overlaps(taken, start, end) or run.reads_secret(value):
-                    continue
-                unquoted, off = literal(value)
-                if generic_secret(key, unquoted):
-                    match = Match("generic", "generic-api-key", "secret", unquoted,
-                                  start + off, start + off + len(unquoted))
-                    taken.append((start, end))
-                    yield self._report(shared, run.index, match,
-                                       text.span(match.start, match.end), f"RUN {key}")
-            if (command.program or "") in _SHELLS:
-                continue
-            for redirect in command.redirects:
-                body = redirect.body
-                if body is None or redirect.op not in ("<<", "<<-"):
-                    continue
-                for match in cached_data_secrets(body.raw):
-                    start, end = body.start + match.start, body.start + match.end
-                    if len(body.raw) != body.end - body.start or _overlaps(taken, start, end):
-                        continue
-                    taken.append((start, end))
-                    yield self._report(shared, run.index, match, text.span(start, end),
-                                       "RUN heredoc")
+        for match, span, where in _RUN_MATCHES.get(run, None, _run_matches, run):
+            yield self._report(shared, run.index, match, span, where)
 
     def _texts(self, shared: Facts, i: int, inst: Instruction) -> Iterator[Finding]:
         """Provider formats in a JSON-form or ONBUILD RUN."""
@@ -174,6 +139,50 @@ class HardcodedSecretValue(Rule):
         data = {"detector": match.rule, "kind": match.kind, "masked": shown,
                 "length": str(len(match.secret))}
         return self.finding(span, message, severity=severity, fix=fix, data=data)
+
+
+def _run_matches(run: RunFacts) -> tuple[tuple[Match, Span, str], ...]:
+    """Secrets in a shell-form RUN: provider formats anywhere, generic ones in assignments and
+    heredoc bodies (``where`` names the place for the message)."""
+    text = run.text
+    assert text is not None
+    found = provider_matches(text.text)
+    taken = [(m.start, m.end) for m in found]
+    out = [(match, text.span(match.start, match.end), "RUN") for match in found]
+    script = run.script
+    if script is None:
+        out.extend((match, text.span(match.start, match.end), "RUN")
+                   for match in cached_data_secrets(text.text)
+                   if not _overlaps(taken, match.start, match.end))
+        return tuple(out)
+    for command in script.commands:
+        for key, start, end in _assigned(text, command):
+            value = text.text[start:end]
+            if _overlaps(taken, start, end) or run.reads_secret(value):
+                continue
+            unquoted, off = literal(value)
+            if generic_secret(key, unquoted):
+                match = Match("generic", "generic-api-key", "secret", unquoted,
+                              start + off, start + off + len(unquoted))
+                taken.append((start, end))
+                out.append((match, text.span(match.start, match.end), f"RUN {key}"))
+        if (command.program or "") in _SHELLS:
+            continue
+        for redirect in command.redirects:
+            body = redirect.body
+            if body is None or redirect.op not in ("<<", "<<-"):
+                continue
+            for match in cached_data_secrets(body.raw):
+                start, end = body.start + match.start, body.start + match.end
+                if len(body.raw) != body.end - body.start or _overlaps(taken, start, end):
+                    continue
+                taken.append((start, end))
+                out.append((match, text.span(start, end), "RUN heredoc"))
+    return tuple(out)
+
+
+#: Secrets of each RUN by its (memoised) facts.
+_RUN_MATCHES: IdentityMemo[tuple[tuple[Match, Span, str], ...]] = IdentityMemo(8192)
 
 
 def _overlaps(taken: list[tuple[int, int]], start: int, end: int) -> bool:

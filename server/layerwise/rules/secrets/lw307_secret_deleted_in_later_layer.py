@@ -14,6 +14,7 @@ from .facts import Facts, facts
 from .files import classify, is_ca_material, is_public
 from .fixes import convert_to_secret
 from .layers import (
+    Layer,
     PathEvent,
     copy_sources,
     key_generations,
@@ -74,21 +75,33 @@ class SecretDeletedInLaterLayer(Rule):
         shared = facts(analysis)
         secrets = self._secrets(shared)
         all_layers = layers(shared)
+        secret_envs = {analysis.stage_of[i] for i, inst in enumerate(analysis.instructions)
+                       if inst.name == "ENV" and any(is_secret_name(p.key.value)
+                                                     for p in inst.pairs)}
         for stage in analysis.stages:
             chain = shared.chain(stage.index)
-            seen: list[_Secret] = []
-            for i in sorted(i for s in chain for i in analysis.stages[s].instructions):
-                layer = all_layers.get(i)
-                if layer is None:
-                    continue
-                if layer.stage == stage.index:
-                    for removal in layer.removed:
-                        hits = [s for s in seen if s.event.instruction != i
-                                and removal.covers(s.event.path)]
-                        if hits:
-                            yield self._report(shared, i, removal, hits)
-                seen.extend(secrets.get(i, ()))
-            yield from self._env(shared, stage.index, chain)
+            if secrets:
+                yield from self._removals(shared, stage.index, chain, secrets, all_layers)
+            if secret_envs.intersection(chain):
+                yield from self._env(shared, stage.index, chain)
+
+    def _removals(self, shared: Facts, stage: int, chain: list[int],
+                  secrets: dict[int, list[_Secret]], all_layers: dict[int, Layer]
+                  ) -> Iterator[Finding]:
+        """Removals in ``stage`` of secrets that earlier layers of its chain stored."""
+        analysis = shared.analysis
+        seen: list[_Secret] = []
+        for i in sorted(i for s in chain for i in analysis.stages[s].instructions):
+            layer = all_layers.get(i)
+            if layer is None:
+                continue
+            if layer.stage == stage:
+                for removal in layer.removed:
+                    hits = [s for s in seen if s.event.instruction != i
+                            and removal.covers(s.event.path)]
+                    if hits:
+                        yield self._report(shared, i, removal, hits)
+            seen.extend(secrets.get(i, ()))
 
     # ----------------------------------------------------------------- files
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Hashable, Iterator
+from collections.abc import Iterator
 
 from ...model.analysis import Analysis
 from ...syntax.nodes import Instruction
@@ -38,19 +38,16 @@ class MissingArguments(InstructionRule):
     severity = Severity.ERROR
     summary = "Instruction lacks required arguments"
 
-    def context(self, analysis: Analysis, index: int) -> Hashable:
-        """Whether a parse error starts on one of the instruction's lines."""
-        errors = analysis.dockerfile.errors
-        if not errors:
-            return False
-        inst = analysis.instructions[index]
-        return any(inst.start_line <= e.span.start.line <= inst.end_line for e in errors)
+    def context(self, analysis: Analysis) -> frozenset[int]:
+        """The lines on which parse errors start."""
+        return frozenset(e.span.start.line for e in analysis.dockerfile.errors)
 
     def check_instruction(self, analysis: Analysis, index: int) -> Iterator[Finding]:
         """Check argument counts the way BuildKit's instruction parser does."""
-        if self.context(analysis, index):
-            return
         inst = analysis.instructions[index]
+        errors = self.context(analysis)
+        if errors and any(inst.start_line <= line <= inst.end_line for line in errors):
+            return  # the parse error says it already
         for target in inst.parts:
             if target.known:
                 problem = _problem(target)

@@ -1,0 +1,35 @@
+"""Analysing with the previous version of a document gives what a fresh analysis gives."""
+
+from __future__ import annotations
+
+from hypothesis import HealthCheck, given, settings
+
+from layerwise.model.analysis import analyze
+
+from ..syntax.test_incremental_parse import _edited
+
+
+@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(_edited())
+def test_reanalysis_equals_fresh_analysis(edited: tuple[str, list[str]]) -> None:
+    """Stages, references, graph, scopes and layers agree after every edit."""
+    first, versions = edited
+    previous = analyze(first)
+    for text in versions:
+        again = analyze(text, previous=previous)
+        assert again == analyze(text)
+        previous = again
+
+
+def test_an_edit_inside_a_run_keeps_the_structure() -> None:
+    """Typing in a RUN reuses stages and scopes; typing an ARG does not."""
+    lines = ["ARG V=1", "FROM alpine AS a", "ENV X=$V", "RUN echo one", "FROM a", "RUN echo $X"]
+    before = analyze("\n".join(lines))
+    lines[3] = "RUN echo one two"
+    typed = analyze("\n".join(lines), previous=before)
+    assert typed.scopes is before.scopes and typed.stages is before.stages
+    assert typed.layers[0] is not before.layers[0] and typed.layers[1] is before.layers[1]
+    lines[2] = "ENV X=$V Y=2"
+    changed = analyze("\n".join(lines), previous=typed)
+    assert changed.scopes is not typed.scopes
+    assert changed.variable("Y", 5) is not None

@@ -36,6 +36,7 @@ from .config import (
     path_ignored,
     read_config_file,
     structure_settings,
+    unknown_rule_keys,
 )
 from .rules.base import Finding, Severity
 from .rules.catalog import rule_page, rules_table
@@ -256,20 +257,6 @@ def _split(values: Iterable[str] | None) -> list[str]:
     return [part.strip() for value in values or () for part in value.split(",") if part.strip()]
 
 
-def _unknown_rule_keys(keys: Iterable[str]) -> list[str]:
-    """The keys that name no rule: not an id, a name, or an id prefix such as ``LW2``."""
-    unknown = []
-    for key in keys:
-        lowered = key.strip().lower()
-        if find_rule(lowered) is not None:
-            continue
-        if len(lowered) >= 3 and lowered.startswith("lw") and lowered[2:].isdigit() and any(
-                rule.id.lower().startswith(lowered) for rule in ALL_RULES):
-            continue
-        unknown.append(key)
-    return unknown
-
-
 @dataclass(frozen=True)
 class _Flags:
     """The settings given on the command line (the last layer of the merge)."""
@@ -316,18 +303,11 @@ class _Resolved:
 
 def _resolve(config: ConfigFile | None, flags: _Flags,
              cache: dict[Path | None, _Resolved]) -> _Resolved:
-    """Merge defaults < config file < command line, and check the rule keys."""
+    """Merge defaults < config file < command line (both checked already)."""
     key = config.path if config is not None else None
     if key in cache:
         return cache[key]
     raw = dict(config.raw) if config is not None else {}
-    if config is not None:
-        bad = [(name, k) for name in ("select", "ignore") for k in _unknown_rule_keys(
-            raw.get(name) or ())]
-        bad += [("rules", k) for k in _unknown_rule_keys(raw.get("rules") or {})]
-        if bad:
-            raise ConfigFileError([f"{config.path}: {name}: unknown rule, name or prefix {k!r}"
-                                   for name, k in bad])
     try:
         settings: Settings = structure_settings(merge_settings(raw, flags.layer(raw)))
     except SettingsError as exc:  # the flags were checked already; a file is named if it is one
@@ -353,7 +333,7 @@ def _flags(args: argparse.Namespace) -> _Flags:
         severities[key.strip()] = level
     for option, keys in (("--select", select or ()), ("--extend-select", extend),
                          ("--ignore", ignore), ("--severity", severities)):
-        unknown = _unknown_rule_keys(keys)
+        unknown = unknown_rule_keys(keys)
         if unknown:
             raise UsageError(f"{option}: unknown rule, name or prefix: {', '.join(unknown)} "
                              f"(see `layerwise rule`)")

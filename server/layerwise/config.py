@@ -21,6 +21,7 @@ import cattrs
 from cattrs.gen import make_dict_structure_fn, override
 from cattrs.v import format_exception
 
+from .rules.registry import ALL_RULES, find_rule
 from .rules.run import RuleSelection
 
 __all__ = [
@@ -42,6 +43,7 @@ __all__ = [
     "path_ignored",
     "read_config_file",
     "structure_settings",
+    "unknown_rule_keys",
     "without_defaults",
 ]
 
@@ -101,10 +103,15 @@ class _Problem(TypeError):
 
 
 class SettingsError(ValueError):
-    """Settings that do not match the schema; ``problems`` lists each bad key."""
+    """Settings that do not match the schema; ``problems`` lists each bad key.
 
-    def __init__(self, problems: list[str]) -> None:
+    ``usable`` is set when the only problems are rule keys that name no rule: the raw settings
+    without those keys, for a caller that drops them instead of rejecting everything.
+    """
+
+    def __init__(self, problems: list[str], usable: dict[str, Any] | None = None) -> None:
         self.problems = problems
+        self.usable = usable
         super().__init__("invalid settings: " + "; ".join(problems))
 
 
@@ -273,22 +280,63 @@ def _is_default(value: Any, default: Any) -> bool:
     return type(value) is type(default) and value == default
 
 
+def unknown_rule_keys(keys: Iterable[str]) -> list[str]:
+    """The keys that name no rule: not an id, a name, or an id prefix such as ``LW2``."""
+    unknown = []
+    for key in keys:
+        lowered = key.strip().lower()
+        if find_rule(lowered) is not None:
+            continue
+        if len(lowered) >= 3 and lowered.startswith("lw") and lowered[2:].isdigit() and any(
+                rule.id.lower().startswith(lowered) for rule in ALL_RULES):
+            continue
+        unknown.append(key)
+    return unknown
+
+
+def _without_unknown_rules(raw: dict[str, Any]) -> tuple[dict[str, Any], list[str]]:
+    """Expanded raw settings without the rule keys that name no rule, and a problem for each.
+
+    Only ``select``, ``ignore`` and ``rules`` of the right shape are looked at; structuring
+    reports the others.
+    """
+    known = dict(raw)
+    problems: list[str] = []
+    for name in ("select", "ignore", "rules"):
+        value = raw.get(name)
+        if not isinstance(value, Mapping if name == "rules" else list | tuple):
+            continue
+        unknown = unknown_rule_keys(key for key in value if isinstance(key, str))
+        if unknown:
+            problems += [f"unknown rule, name or prefix {key!r} @ {SECTION}.{name}"
+                         for key in unknown]
+            known[name] = ({key: level for key, level in value.items() if key not in unknown}
+                           if isinstance(value, Mapping) else
+                           [key for key in value if key not in unknown])
+    return known, problems
+
+
 def structure_settings(raw: Mapping[str, Any] | None) -> Settings:
     """Build :class:`Settings` from the raw ``layerwise`` section (camelCase keys).
 
-    ``None`` gives the defaults. Raises :class:`SettingsError` listing every bad key.
+    ``None`` gives the defaults. Raises :class:`SettingsError` listing every bad key, rule keys
+    that name no rule included.
     """
     if raw is None:
         return Settings()
     if not isinstance(raw, Mapping):
         raise SettingsError([f"expected an object, got {_describe(raw)} @ {SECTION}"])
+    known, unknown = _without_unknown_rules(expand_dotted(raw))
     try:
-        return _CONVERTER.structure(expand_dotted(raw), Settings)
+        settings: Settings = _CONVERTER.structure(known, Settings)
     except cattrs.BaseValidationError as exc:
         raise SettingsError(cattrs.transform_error(
-            exc, path=SECTION, format_exception=_format_problem)) from None
+            exc, path=SECTION, format_exception=_format_problem) + unknown) from None
     except (TypeError, ValueError) as exc:
-        raise SettingsError([f"{exc} @ {SECTION}"]) from None
+        raise SettingsError([f"{exc} @ {SECTION}", *unknown]) from None
+    if unknown:
+        raise SettingsError(unknown, known)
+    return settings
 
 
 # --------------------------------------------------------------------------- config files
@@ -310,12 +358,16 @@ class ConfigFileError(ValueError):
     """A config file that cannot be read or does not match the schema.
 
     ``problems`` holds one line per bad key: ``FILE: KEY: what is wrong``; ``path`` is the file
-    when the error is about a single one.
+    when the error is about a single one. ``usable`` is set when the only problems are rule
+    keys that name no rule: the file without those keys (the language server applies it, the
+    command line rejects the file).
     """
 
-    def __init__(self, problems: list[str], path: Path | None = None) -> None:
+    def __init__(self, problems: list[str], path: Path | None = None,
+                 usable: ConfigFile | None = None) -> None:
         self.problems = problems
         self.path = path
+        self.usable = usable
         super().__init__("; ".join(problems))
 
 
@@ -382,8 +434,8 @@ def _known_keys(keys: list[str]) -> list[str]:
 def read_config_file(path: Path) -> ConfigFile | None:
     """Read a config file; ``None`` for a ``pyproject.toml`` without ``[tool.layerwise]``.
 
-    Raises :class:`ConfigFileError` for unreadable or invalid TOML, unknown keys, wrong types
-    and editor-only settings, naming the file and each bad key.
+    Raises :class:`ConfigFileError` for unreadable or invalid TOML, unknown keys, wrong types,
+    editor-only settings and rule keys that name no rule, naming the file and each bad key.
     """
     try:
         data = path.read_bytes()
@@ -419,7 +471,9 @@ def validate_config_section(path: Path, section: Mapping[str, Any]) -> dict[str,
     try:
         structure_settings(rest)
     except SettingsError as exc:
+        usable = ConfigFile(path, exc.usable) if exc.usable is not None and not problems else None
         problems += [line for p in exc.problems for line in _file_problem(path, p).split("\n")]
+        raise ConfigFileError(problems, path, usable) from None
     if problems:
         raise ConfigFileError(problems, path)
     return dict(rest)

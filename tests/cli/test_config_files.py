@@ -140,6 +140,18 @@ def test_invalid_pyproject_names_the_table(project: Path) -> None:
         result.err)
 
 
+def test_unknown_rule_keys_in_pyproject_name_the_table(project: Path) -> None:
+    write(project, {"pyproject.toml": '[tool.layerwise]\nselect = ["LW1", "LW999"]\n'
+                    '[tool.layerwise.rules]\nLW9 = "off"\nLW106 = "off"\n',
+                    "Dockerfile": MIXED})
+    result = run(cwd=project)
+    assert result.code == 2 and result.out == ""
+    prefix = f"layerwise: error: {project / 'pyproject.toml'}: tool.layerwise"
+    assert result.err.splitlines() == [
+        f"{prefix}.select: unknown rule, name or prefix 'LW999'",
+        f"{prefix}.rules: unknown rule, name or prefix 'LW9'"]
+
+
 def test_every_bad_key_is_listed(project: Path) -> None:
     write(project, {".layerwise.toml": 'target = 3\ncolour = 1\n', "Dockerfile": MIXED})
     result = run(cwd=project)

@@ -144,6 +144,20 @@ async def test_invalid_settings_show_one_message_and_use_defaults(
                                  "LW006": types.DiagnosticSeverity.Error}
 
 
+async def test_an_unknown_rule_is_dropped_with_one_message(tuned: RecordingClient) -> None:
+    client = tuned
+    uri = open_document(client, TWO_STAGES)
+    assert codes(await current(client, uri), "LW106") == ["LW106"]
+
+    before = len(client.messages)
+    items = await reconfigure(client, uri, {"rules": {"LW999": "off", "LW106": "off"}})
+    assert codes(items, "LW106") == []  # the valid key still applies
+    message = await wait_for_message(client, "LW999", after=before)
+    assert "unknown rule, name or prefix 'LW999' @ layerwise.rules" in message.message
+    assert "invalid settings" not in message.message
+    assert [m for m in client.messages[before:] if "Layerwise" in m.message] == [message]
+
+
 @pytest.mark.initialization_options({"layerwise": {"rules": {"LW006": "off"}}})
 @pytest.mark.asyncio(loop_scope="function")
 async def test_initialization_options(fresh_client: RecordingClient) -> None:
@@ -325,6 +339,20 @@ async def test_an_invalid_file_gets_one_message_and_is_ignored(
     items = await file_changed(editor, uri, config, '[rules]\nLW001 = "off"\n')
     assert codes(items, "LW") == ["LW006"]
     assert len(config_messages(editor, before)) == 1  # fixed: nothing more to say
+
+
+async def test_a_file_with_an_unknown_rule_applies_without_it(editor: RecordingClient) -> None:
+    before = len(editor.messages)
+    folder, uri = project(editor, {".layerwise.toml": '[rules]\nLW999 = "off"\nLW006 = "off"\n'})
+    assert codes(await open_and_check(editor, uri), "LW") == ["LW001"]
+    second = (folder / "app" / "Other.Dockerfile").as_uri()
+    assert codes(await open_and_check(editor, second), "LW") == ["LW001"]
+
+    message = await wait_for_message(editor, "LW999", after=before)
+    assert message.message == (
+        "Layerwise: ignoring unknown rules in config file: "
+        f"{folder / '.layerwise.toml'}: rules: unknown rule, name or prefix 'LW999'")
+    assert [m for m in editor.messages[before:] if "Layerwise" in m.message] == [message]
 
 
 async def test_the_server_watches_config_files_if_the_client_can(

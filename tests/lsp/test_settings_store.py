@@ -114,3 +114,62 @@ def test_an_invalid_config_file_gets_one_message_until_fixed(tmp_path: Path) -> 
     store.reload_config_files()
     assert len(store.take_file_messages()) == 1  # broken again: said again
     assert store.take_message() is None  # the editor settings are fine
+
+
+def test_unknown_rule_keys_are_dropped_with_one_message() -> None:
+    store = SettingsStore()
+    store.set_pushed({"rules": {"LW999": "off", "LW106": "off"},
+                      "select": ["LW1", "no-such-rule"], "ignore": ["LW9"], "target": "a"})
+    assert store.for_uri("file:///x") == Settings(rules={"LW106": "off"}, select=("LW1",),
+                                                  target="a")
+    message = store.take_message()
+    assert message is not None and message.startswith(
+        "Layerwise: ignoring unknown rules in settings: ")
+    for part in ("'LW999' @ layerwise.rules", "'no-such-rule' @ layerwise.select",
+                 "'LW9' @ layerwise.ignore"):
+        assert part in message
+    assert store.take_message() is None  # shown once
+    store.set_pushed({"rules": {"LW999": "off", "LW106": "off"}, "select": ["LW1", "no-such-rule"],
+                      "ignore": ["LW9"], "target": "a"})
+    assert store.take_message() is None  # the same problems again: still once
+    store.set_pushed({"rules": {"LW106": "off"}})
+    assert store.take_message() is None and store.problems == []
+
+
+def test_unknown_rule_keys_in_a_folder_layer_keep_the_rest_of_it() -> None:
+    store = SettingsStore()
+    store.folder_uris = ["file:///w"]
+    store.take_configuration_result([{"target": "a"}, {"rules": {"LW999": "off"}, "target": "b"}])
+    assert store.for_uri("file:///w/Dockerfile") == Settings(target="b")
+    assert store.problems == ["unknown rule, name or prefix 'LW999' @ layerwise.rules"]
+
+
+def test_unknown_rule_keys_with_other_problems_invalidate_the_settings() -> None:
+    store = SettingsStore()
+    store.set_pushed({"rules": {"LW999": "off", "LW106": "off"}, "target": 3})
+    assert store.for_uri("file:///x") == Settings()
+    message = store.take_message()
+    assert message is not None and message.startswith("Layerwise: invalid settings, ignoring")
+    assert "layerwise.target" in message and "'LW999' @ layerwise.rules" in message
+
+
+def test_a_config_file_with_unknown_rule_keys_applies_without_them(tmp_path: Path) -> None:
+    config = write(tmp_path, ".layerwise.toml",
+                   'target = "a"\nselect = ["LW1", "LW999"]\n[rules]\nLW106 = "off"\n'
+                   'no-such-rule = "hint"\n')
+    store = SettingsStore()
+    one, two = ((tmp_path / name / "Dockerfile").as_uri() for name in ("one", "two"))
+    expected = Settings(rules={"LW106": "off"}, select=("LW1",), target="a")
+    assert store.for_uri(one) == store.for_uri(two) == expected
+    [message] = store.take_file_messages()
+    assert message == ("Layerwise: ignoring unknown rules in config file: "
+                       f"{config}: select: unknown rule, name or prefix 'LW999'; "
+                       f"{config}: rules: unknown rule, name or prefix 'no-such-rule'")
+    assert not store.reload_config_files() and store.take_file_messages() == []
+    assert store.take_message() is None  # the editor settings are fine
+
+    config.write_text('target = 3\n[rules]\nLW999 = "off"\n', encoding="utf-8")
+    assert store.reload_config_files() and store.for_uri(one) == Settings()
+    [message] = store.take_file_messages()  # other problems too: the file is ignored
+    assert message.startswith("Layerwise: invalid config file, ignoring it: ")
+    assert f"{config}: rules: unknown rule, name or prefix 'LW999'" in message

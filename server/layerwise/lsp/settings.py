@@ -7,7 +7,9 @@ Layers, later ones winning key by key: the defaults; the config file of the docu
 or, for clients that cannot be asked, the settings pushed with
 ``workspace/didChangeConfiguration``. An editor setting left at its default does not override the
 config file. Invalid editor settings, and each invalid config file, get one
-``window/showMessage`` listing the bad keys, and are ignored.
+``window/showMessage`` listing the bad keys, and are ignored; but when the only bad keys are rule
+keys that name no rule (``LW999`` in ``rules``, ``select`` or ``ignore``), just those are dropped
+(with one message) and the rest applies, as a typo in one rule should not undo the others.
 """
 
 from __future__ import annotations
@@ -59,12 +61,15 @@ class SettingsStore:
         self._editor: dict[str, dict[str, Any]] = {"": {}}
         """Valid raw editor settings, globally ("") and per workspace folder uri."""
         self._problems: list[str] = []
+        """Problems of editor settings that were ignored."""
+        self._dropped: list[str] = []
+        """Unknown rule keys dropped from otherwise valid editor settings."""
         self._shown: str | None = None
         self._finder = ConfigFinder()
         self._configs: dict[Path, ConfigFile | None] = {}
         """The config file of each document folder seen (``None``: none, or an invalid one)."""
-        self._file_problems: dict[Path, tuple[str, ...]] = {}
-        self._files_shown: dict[Path, tuple[str, ...]] = {}
+        self._file_messages: dict[Path, str] = {}
+        self._files_shown: dict[Path, str] = {}
         self._settings: dict[tuple[str, str], Settings] = {}
         """Merged settings by (workspace folder uri, document folder uri)."""
         self.watched = False
@@ -169,7 +174,7 @@ class SettingsStore:
         before = self._configs
         self._finder = ConfigFinder()
         self._configs = {}
-        self._file_problems = {}
+        self._file_messages = {}
         for folder in before:
             self._configs[folder] = self._find(folder)
         if self._configs == before:
@@ -181,15 +186,17 @@ class SettingsStore:
     @property
     def problems(self) -> list[str]:
         """What was wrong with the last settings received (empty when they were fine)."""
-        return list(self._problems)
+        return self._problems + self._dropped
 
     def take_message(self) -> str | None:
         """The message to show for invalid settings, once per distinct problem set."""
-        if not self._problems:
+        if self._problems:
+            message = "Layerwise: invalid settings, ignoring them: " + "; ".join(self.problems)
+        elif self._dropped:
+            message = "Layerwise: ignoring unknown rules in settings: " + "; ".join(self._dropped)
+        else:
             self._shown = None
             return None
-        message = ("Layerwise: invalid settings, ignoring them: "
-                   + "; ".join(self._problems))
         if message == self._shown:
             return None
         self._shown = message
@@ -197,29 +204,32 @@ class SettingsStore:
 
     def take_file_messages(self) -> list[str]:
         """The messages to show for invalid config files, once per file and problem set."""
-        messages = ["Layerwise: invalid config file, ignoring it: " + "; ".join(problems)
-                    for path, problems in self._file_problems.items()
-                    if self._files_shown.get(path) != problems]
-        self._files_shown = dict(self._file_problems)
+        messages = [message for path, message in self._file_messages.items()
+                    if self._files_shown.get(path) != message]
+        self._files_shown = dict(self._file_messages)
         return messages
 
     # ------------------------------------------------------------------ resolution
 
     def _resolve(self) -> None:
         problems: list[str] = []
+        dropped: list[str] = []
         base = [_mapping(self._initialization, problems), _mapping(self._pushed, problems),
                 _mapping(self._global, problems)]
-        editor = {"": _valid(merge_settings(*base), problems)}
+        editor = {"": _valid(merge_settings(*base), problems, dropped)}
         for uri, raw in self._folders.items():
             layer = _mapping(raw, problems)
             if layer:
-                editor[uri.rstrip("/")] = _valid(merge_settings(*base, layer), problems)
+                editor[uri.rstrip("/")] = _valid(merge_settings(*base, layer), problems, dropped)
         self._editor = editor
         self._settings.clear()
         self.epoch += 1
         self._problems = list(dict.fromkeys(problems))
+        self._dropped = [p for p in dict.fromkeys(dropped) if p not in self._problems]
         if self._problems:
             logger.warning("invalid settings: %s", "; ".join(self._problems))
+        if self._dropped:
+            logger.warning("unknown rules in settings: %s", "; ".join(self._dropped))
 
     def _config_for(self, uri: str) -> ConfigFile | None:
         """The config file of a document's folder (``None`` for documents that are not files)."""
@@ -231,22 +241,35 @@ class SettingsStore:
         return self._configs[folder]
 
     def _find(self, folder: Path) -> ConfigFile | None:
-        """The config file that applies in ``folder``; an invalid one is noted and skipped."""
+        """The config file that applies in ``folder``; an invalid one is noted and skipped.
+
+        A file whose only problems are unknown rule keys applies without them.
+        """
         try:
             return self._finder.for_folder(folder)
         except ConfigFileError as exc:
-            self._file_problems[exc.path or folder] = tuple(exc.problems)
-            logger.warning("invalid config file: %s", exc)
-            return None
+            problems = "; ".join(exc.problems)
+            logger.warning("invalid config file: %s", problems)
+            self._file_messages[exc.path or folder] = (
+                "Layerwise: invalid config file, ignoring it: " if exc.usable is None else
+                "Layerwise: ignoring unknown rules in config file: ") + problems
+            return exc.usable
 
 
-def _valid(raw: dict[str, Any], problems: list[str]) -> dict[str, Any]:
-    """``raw`` if it is valid settings, else nothing (and its problems noted)."""
+def _valid(raw: dict[str, Any], problems: list[str], dropped: list[str]) -> dict[str, Any]:
+    """``raw`` if it is valid settings, else nothing (and its problems noted).
+
+    Unknown rule keys alone do not invalidate settings: they are dropped and noted in
+    ``dropped``.
+    """
     try:
         structure_settings(raw)
     except SettingsError as exc:
-        problems.extend(exc.problems)
-        return {}
+        if exc.usable is None:
+            problems.extend(exc.problems)
+            return {}
+        dropped.extend(exc.problems)
+        return exc.usable
     return raw
 
 

@@ -122,8 +122,6 @@ def build_layers(instructions: tuple[Instruction, ...], stages: tuple[Stage, ...
     """The layers of every stage, in file order."""
     layers: list[Layer] = []
     final_workdir: dict[int, str] = {}
-    #: id(scope) -> (known values, their sorted items); scopes live as long as ``scopes``.
-    envs: dict[int, tuple[dict[str, str], tuple[tuple[str, str], ...]]] = {}
     for stage in stages:
         workdir = final_workdir.get(stage.base_stage, "/") if stage.base_stage is not None \
             else "/"
@@ -138,10 +136,7 @@ def build_layers(instructions: tuple[Instruction, ...], stages: tuple[Stage, ...
                 shell_ok = posixpath.basename(inst.exec_args[0].value) in _SHELLS
             elif name in ("RUN", "COPY", "ADD"):
                 scope = scopes[i]  # consecutive instructions share scope objects
-                env = envs.get(id(scope))
-                if env is None:
-                    known = _env(scope)
-                    env = envs[id(scope)] = (known, tuple(sorted(known.items())))
+                env = _ENVS.get(scope, None, _env, scope)
                 key = (i, stage.index, workdir, env[1], shell_ok, escape)
                 if name == "RUN":
                     layer = _LAYERS.get(inst, key, _run_layer, inst, i, stage.index, workdir,
@@ -154,9 +149,15 @@ def build_layers(instructions: tuple[Instruction, ...], stages: tuple[Stage, ...
     return tuple(layers)
 
 
-def _env(scope: Scope) -> dict[str, str]:
-    """Known variable values: all that expansion reads of a scope (unknown = absent)."""
-    return {name: var.value for name, var in scope.items() if var.value is not None}
+def _env(scope: Scope) -> tuple[dict[str, str], tuple[tuple[str, str], ...]]:
+    """Known variable values (all that expansion reads of a scope; unknown = absent), and
+    their sorted items (part of the layer memo's key)."""
+    known = {name: var.value for name, var in scope.items() if var.value is not None}
+    return known, tuple(sorted(known.items()))
+
+
+#: Known values by scope object (re-analysis keeps the scopes when an edit changes none).
+_ENVS: IdentityMemo[tuple[dict[str, str], tuple[tuple[str, str], ...]]] = IdentityMemo(4096)
 
 
 def _run_layer(inst: Instruction, index: int, stage: int, workdir: str,

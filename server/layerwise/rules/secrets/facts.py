@@ -17,9 +17,11 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from functools import cached_property
 
+from ...memo import IdentityMemo
 from ...model.analysis import Analysis
 from ...model.effects import Effects, script_effects
 from ...model.shell import Command, Script, Word, cached_script, script_language
+from ...model.scopes import Scope
 from ...model.stages import Stage
 from ...model.variables import expand
 from ...syntax.nodes import Flag, Heredoc, Instruction, LogicalLine
@@ -304,9 +306,6 @@ class Facts:
         self.analysis = analysis
         self.escape = analysis.dockerfile.escape
         self.cwd = self._workdirs()
-        #: id(scope) -> (known ARG/ENV values, their sorted items); consecutive instructions
-        #: share scope objects, which live as long as the analysis.
-        self._envs: dict[int, tuple[dict[str, str], tuple[tuple[str, str], ...]]] = {}
         self.runs: dict[int, RunFacts] = {}
         for i, inst in enumerate(analysis.instructions):
             if inst.name == "RUN":
@@ -368,12 +367,7 @@ class Facts:
     def _env(self, index: int) -> tuple[dict[str, str], tuple[tuple[str, str], ...]]:
         """Known ARG/ENV values at instruction ``index`` and their sorted items."""
         scope = self.analysis.scopes[index]
-        hit = self._envs.get(id(scope))
-        if hit is None:
-            env = {name: var.value for name, var in scope.items()
-                   if var.value is not None and var.kind in ("env", "arg", "global-arg")}
-            hit = self._envs[id(scope)] = (env, tuple(sorted(env.items())))
-        return hit
+        return _ENVS.get(scope, None, _known_values, scope)
 
     def _run(self, index: int, inst: Instruction) -> RunFacts:
         """The RunFacts of a RUN, reused across analyses: they are made of the instruction,
@@ -453,6 +447,15 @@ class Facts:
         return var.instruction
 
 
+def _known_values(scope: Scope) -> tuple[dict[str, str], tuple[tuple[str, str], ...]]:
+    """The known ARG/ENV values of a scope and their sorted items."""
+    env = {name: var.value for name, var in scope.items()
+           if var.value is not None and var.kind in ("env", "arg", "global-arg")}
+    return env, tuple(sorted(env.items()))
+
+
+#: Known values by scope object (re-analysis keeps scopes that an edit did not change).
+_ENVS: IdentityMemo[tuple[dict[str, str], tuple[tuple[str, str], ...]]] = IdentityMemo(4096)
 _LOCK = threading.Lock()
 _CACHE: OrderedDict[int, tuple[Analysis, Facts]] = OrderedDict()
 #: RunFacts by (instruction identity, index, stage, working directory, known values); an entry

@@ -38,7 +38,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).parent))
 
-from generate import generate  # noqa: E402
+from generate import generate
 
 _HEREDOC = re.compile(r"^RUN <<EOF\n(.*?)\nEOF$", re.MULTILINE | re.DOTALL)
 

@@ -14,8 +14,9 @@ def _stage_body(rng: random.Random, stages: list[str], index: int) -> list[str]:
     packages = " ".join(rng.sample(_PACKAGES, 3))
     choice = rng.randrange(7)
     if choice == 0:
-        return ["RUN apt-get update \\", f"    && apt-get install -y --no-install-recommends "
-                f"{packages} \\", "    && rm -rf /var/lib/apt/lists/*"]
+        return ["RUN apt-get update \\",
+                f"    && apt-get install -y --no-install-recommends {packages} \\",
+                "    && rm -rf /var/lib/apt/lists/*"]
     if choice == 1:
         return [f"RUN curl -fsSL https://example.com/tool-{index}.tgz -o /tmp/t.tgz \\",
                 "    && tar -xzf /tmp/t.tgz -C /usr/local/bin \\", "    && rm /tmp/t.tgz"]

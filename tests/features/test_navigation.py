@@ -104,10 +104,10 @@ def test_rename_stage_renames_all_four_forms_but_not_indexes() -> None:
 
 
 @pytest.mark.parametrize(("new_name", "message"), [
-    ("9lives", "'9lives' is not a valid stage name: it must start with a letter and contain "
-               "only letters, digits, '-', '_' and '.'."),
-    ("my stage", "'my stage' is not a valid stage name: it must start with a letter and "
-                 "contain only letters, digits, '-', '_' and '.'."),
+    ("9lives", ("'9lives' is not a valid stage name: it must start with a letter and contain "
+                "only letters, digits, '-', '_' and '.'.")),
+    ("my stage", ("'my stage' is not a valid stage name: it must start with a letter and "
+                  "contain only letters, digits, '-', '_' and '.'.")),
     ("TEST", "A stage named 'test' already exists (line 3)."),
 ])
 def test_rename_stage_refusals(new_name: str, message: str) -> None:
@@ -220,8 +220,8 @@ def test_rename_variable() -> None:
 
 
 @pytest.mark.parametrize(("pos", "new_name", "message"), [
-    (Position(3, 5), "1X", "'1X' is not a valid variable name: use letters, digits and '_', "
-                           "and do not start with a digit."),
+    (Position(3, 5), "1X", ("'1X' is not a valid variable name: use letters, digits and '_', "
+                            "and do not start with a digit.")),
     (Position(3, 5), "TARGETOS", "'TARGETOS' is predefined by BuildKit; choose another name."),
     (Position(3, 5), "VERSION", "'VERSION' is already defined on line 3."),
     (Position(0, 5), "APP", "'APP' is already defined on line 4."),

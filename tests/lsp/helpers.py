@@ -234,15 +234,15 @@ async def raw_request(client: RecordingClient, method: str, params: Any) -> Any:
     """
     msg_id = f"raw-{next(_counter)}"
     future: concurrent.futures.Future[Any] = concurrent.futures.Future()
-    client.protocol._request_futures[msg_id] = future  # noqa: SLF001
-    client.protocol._send_data(  # noqa: SLF001
+    client.protocol._request_futures[msg_id] = future
+    client.protocol._send_data(
         {"jsonrpc": "2.0", "id": msg_id, "method": method, "params": params})
     return await asyncio.wrap_future(future)
 
 
 def raw_notify(client: RecordingClient, method: str, params: Any) -> None:
     """Send a notification exactly as given."""
-    client.protocol._send_data(  # noqa: SLF001
+    client.protocol._send_data(
         {"jsonrpc": "2.0", "method": method, "params": params})
 
 

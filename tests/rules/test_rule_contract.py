@@ -14,7 +14,7 @@ from layerwise.rules.base import Rule
 from layerwise.rules.registry import ALL_RULES, find_rule
 
 _SECTIONS = ("## What it does", "## Why it matters", "## Example", "## Use instead")
-_BLOCK = re.compile(r"```dockerfile\n(.*?)```", re.S)
+_BLOCK = re.compile(r"```dockerfile\n(.*?)```", re.DOTALL)
 
 
 def _doc(rule: Rule) -> str:

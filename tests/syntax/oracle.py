@@ -19,15 +19,15 @@ import dockerfile
 
 from layerwise.syntax.nodes import Dockerfile, Instruction
 
-_JSON_TAIL = re.compile(r"^\s*(ADD|COPY|VOLUME|RUN|CMD|ENTRYPOINT|SHELL|HEALTHCHECK)\b", re.I | re.M)
+_JSON_TAIL = re.compile(r"^\s*(ADD|COPY|VOLUME|RUN|CMD|ENTRYPOINT|SHELL|HEALTHCHECK)\b", re.IGNORECASE | re.MULTILINE)
 
 
 def known_divergence(text: str) -> str | None:
     """Say why the oracle's answer for ``text`` is not current BuildKit's, or ``None``."""
     if re.search(r"<<-?[ \t]+\S", text):
         return "space after <<"
-    checks = re.findall(r"^[ \t]*#[ \t]*check[ \t]*=", text, re.I | re.M)
-    if len(checks) > 1 or checks and re.search(r"^[ \t]*#[ \t]*escape[ \t]*=", text, re.I | re.M):
+    checks = re.findall(r"^[ \t]*#[ \t]*check[ \t]*=", text, re.IGNORECASE | re.MULTILINE)
+    if len(checks) > 1 or checks and re.search(r"^[ \t]*#[ \t]*escape[ \t]*=", text, re.IGNORECASE | re.MULTILINE):
         return "check directive"
     for line in text.splitlines():
         s = line.strip()

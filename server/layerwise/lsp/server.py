@@ -129,7 +129,7 @@ class LayerwiseServer(LanguageServer):
         logger.error("%s: %s", getattr(source, "__name__", source), error)
         if isinstance(error, json.JSONDecodeError):
             # pygls drops a null id, which JSON-RPC requires here; send the response as is.
-            self.protocol._send_data({  # noqa: SLF001 - pygls has no public way to do this
+            self.protocol._send_data({
                 "jsonrpc": "2.0", "id": None,
                 "error": {"code": JsonRpcParseError.CODE, "message": f"not JSON: {error}"}})
 

@@ -145,7 +145,7 @@ def _dollar(word: str, pos: int, end: int, scope: Mapping[str, Variable], escape
     refs.append(Reference(name, start, stop, has_default))
     var = scope.get(name)
     value = var.value if var is not None else None
-    if op.startswith((":-", ":+")) or op.startswith(("-", "+")):
+    if op.startswith((":-", ":+", "-", "+")):
         colon = op.startswith(":")
         alt = op[2:] if colon else op[1:]
         is_set = var is not None and (value != "" or not colon)

@@ -8,9 +8,9 @@ from dataclasses import dataclass
 from .nodes import Comment, Directive, Dockerfile, Instruction
 from .span import Span
 
-_LAYERWISE = re.compile(r"#\s*layerwise:\s*(ignore|ignore-file)\s*=\s*(\S.*?)\s*$", re.I)
-_HADOLINT = re.compile(r"#\s*hadolint\s+(global\s+)?ignore\s*=\s*(\S.*?)\s*$", re.I)
-_CHECK = re.compile(r"#\s*check\s*=\s*(\S.*?)\s*$", re.I)
+_LAYERWISE = re.compile(r"#\s*layerwise:\s*(ignore|ignore-file)\s*=\s*(\S.*?)\s*$", re.IGNORECASE)
+_HADOLINT = re.compile(r"#\s*hadolint\s+(global\s+)?ignore\s*=\s*(\S.*?)\s*$", re.IGNORECASE)
+_CHECK = re.compile(r"#\s*check\s*=\s*(\S.*?)\s*$", re.IGNORECASE)
 
 
 @dataclass(frozen=True, slots=True)

@@ -42,8 +42,7 @@ def decode(data: bytes) -> Decoded:
     if b"\x00" in data[:8192]:
         return Decoded("", (SourceProblem(
             "binary file: this does not look like a Dockerfile", Span.of(0, 0, 0, 0)),), binary=True)
-    if data.startswith(codecs.BOM_UTF8):
-        data = data[len(codecs.BOM_UTF8):]
+    data = data.removeprefix(codecs.BOM_UTF8)
     try:
         return Decoded(data.decode("utf-8"), ())
     except UnicodeDecodeError as exc:

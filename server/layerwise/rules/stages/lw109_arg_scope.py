@@ -320,4 +320,4 @@ def _assigned_by_script(script: str, name: str) -> bool:
         rf"\$\{{{n}:?=",
         rf"\bgetopts\s+\S+\s+{n}\b",
     )
-    return any(re.search(p, script, re.M) for p in patterns)
+    return any(re.search(p, script, re.MULTILINE) for p in patterns)

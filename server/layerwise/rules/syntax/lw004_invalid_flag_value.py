@@ -21,7 +21,7 @@ from ..base import Finding, InstructionRule, Severity
 _BOOL = frozenset({"1", "t", "true", "0", "f", "false"})
 _CHMOD = re.compile(r"[0-7]{3,4}|[ugoa]*[-+=][rwxXst]*(,[ugoa]*[-+=][rwxXst]*)*")
 _DURATION = re.compile(r"0|(\d+(\.\d*)?|\.\d+)(ns|us|µs|ms|s|m|h)((\d+(\.\d*)?|\.\d+)(ns|us|µs|ms|s|m|h))*")
-_PLATFORM = re.compile(r"[a-z0-9_-]+(/[a-z0-9_.-]+){0,2}", re.I)
+_PLATFORM = re.compile(r"[a-z0-9_-]+(/[a-z0-9_.-]+){0,2}", re.IGNORECASE)
 _CHECKSUM = re.compile(r"sha(256:[0-9a-f]{64}|384:[0-9a-f]{96}|512:[0-9a-f]{128})")
 
 

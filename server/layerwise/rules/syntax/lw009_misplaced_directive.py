@@ -9,7 +9,7 @@ from ...model.analysis import Analysis
 from ...syntax.nodes import Comment, Instruction
 from ..base import Finding, Rule, Severity
 
-_DIRECTIVE = re.compile(r"#\s*(syntax|escape|check)\s*=\s*(\S.*)$", re.I)
+_DIRECTIVE = re.compile(r"#\s*(syntax|escape|check)\s*=\s*(\S.*)$", re.IGNORECASE)
 
 
 class MisplacedDirective(Rule):

@@ -20,8 +20,8 @@ from functools import cached_property
 from ...memo import IdentityMemo
 from ...model.analysis import Analysis
 from ...model.effects import Effects, script_effects
-from ...model.shell import Command, Script, Word, cached_script, script_language
 from ...model.scopes import Scope
+from ...model.shell import Command, Script, Word, cached_script, script_language
 from ...model.stages import Stage
 from ...model.variables import expand
 from ...syntax.nodes import Flag, Heredoc, Instruction, LogicalLine

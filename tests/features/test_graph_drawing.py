@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import textwrap
 
-from layerwise.features.graph_drawing import draw_graph
+import pytest
+
+from layerwise.features.graph_drawing import draw_graph, drawing_width
 
 
 def picture(text: str) -> str:
@@ -87,3 +89,15 @@ def test_edges_against_the_waves_are_left_out() -> None:
 
 def test_empty_graph() -> None:
     assert draw_graph([], [], []) == ""
+
+
+@pytest.mark.parametrize(("labels", "deps", "waves"), [
+    (["base", "app"], [[], [0]], [[0], [1]]),
+    (["base", "x", "y", "final"], [[], [0], [0], [0, 1, 2]], [[0], [1, 2], [3]]),
+    (["a-long-stage-name", "b", "c"], [[], [], [0, 1]], [[0, 1], [2]]),
+])
+def test_drawing_width_is_the_widest_line(labels: list[str], deps: list[list[int]],
+                                          waves: list[list[int]]) -> None:
+    """The hover decides from the width whether to draw at all."""
+    lines = draw_graph(labels, deps, waves).split("\n")
+    assert drawing_width(labels, deps, waves) == max(map(len, lines))

@@ -321,3 +321,16 @@ def test_plain_text_hovers_carry_no_markdown() -> None:
                 assert "`" not in found.text and "**" not in found.text, found.text
                 assert "\n#" not in found.text and "](" not in found.text, found.text
     assert seen > 100
+
+
+def test_stage_overview_is_remembered_per_analysis_and_markup() -> None:
+    analysis = doc(BUILD)
+    markdown = hover(analysis, Position(4, 15))
+    plain = hover(analysis, Position(6, 6), markdown=False)
+    again = hover(analysis, Position(6, 6))
+    assert markdown is not None and plain is not None and again is not None
+    assert markdown.text == again.text == BUILD_HOVER
+    assert plain.text.startswith("Stage build (index 3, line 5)") and "**" not in plain.text
+    edited = doc(BUILD.replace("FROM deps AS build", "FROM base AS build"))
+    changed = hover(edited, Position(4, 15))
+    assert changed is not None and "- base: stage `base`" in changed.text

@@ -9,6 +9,7 @@ merge two unrelated lines, and lines that merely cross are drawn without a junct
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import NamedTuple
 
 _UP, _DOWN, _LEFT, _RIGHT = 1, 2, 4, 8
 _LINES = {
@@ -22,9 +23,25 @@ _TRUNK = 2
 _Cell = tuple[int, int]
 
 
-def draw_graph(labels: Sequence[str], deps: Sequence[Sequence[int]],
-               waves: Sequence[Sequence[int]], highlight: int | None = None) -> str:
-    """Draw the stages (``deps[s]`` are the stages ``s`` needs); ``highlight`` gets a double box."""
+class _Layout(NamedTuple):
+    """Where each stage goes: its wave (row) and lane, and where the lanes start."""
+
+    row: dict[int, int]
+    sources: list[list[int]]
+    outs: list[list[int]]
+    lane: dict[int, int]
+    widths: dict[int, int]
+    lane_x: list[int]
+
+    @property
+    def width(self) -> int:
+        """The width of the drawing in columns."""
+        return (self.lane_x[-1] + self.widths[len(self.lane_x) - 1]) if self.lane_x else 0
+
+
+def _layout(labels: Sequence[str], deps: Sequence[Sequence[int]],
+            waves: Sequence[Sequence[int]]) -> _Layout:
+    """Place the stages in rows (waves) and lanes."""
     row = {s: r for r, wave in enumerate(waves) for s in wave}
     sources = [[d for d in deps[s] if d in row and row[d] < row[s]] if s in row else []
                for s in range(len(labels))]
@@ -39,6 +56,20 @@ def draw_graph(labels: Sequence[str], deps: Sequence[Sequence[int]],
     lane_x = [0] * (max(widths, default=-1) + 1)
     for ln in range(1, len(lane_x)):
         lane_x[ln] = lane_x[ln - 1] + widths[ln - 1] + _GAP
+    return _Layout(row, sources, outs, lane, widths, lane_x)
+
+
+def drawing_width(labels: Sequence[str], deps: Sequence[Sequence[int]],
+                  waves: Sequence[Sequence[int]]) -> int:
+    """How many columns :func:`draw_graph` needs, without drawing."""
+    return _layout(labels, deps, waves).width
+
+
+def draw_graph(labels: Sequence[str], deps: Sequence[Sequence[int]],
+               waves: Sequence[Sequence[int]], highlight: int | None = None) -> str:
+    """Draw the stages (``deps[s]`` are the stages ``s`` needs); ``highlight`` gets a double box."""
+    layout = _layout(labels, deps, waves)
+    row, sources, outs, lane, _, lane_x = layout
     col = {s: lane_x[ln] + _TRUNK for s, ln in lane.items()}
 
     box_top: dict[int, int] = {}
@@ -73,8 +104,7 @@ def draw_graph(labels: Sequence[str], deps: Sequence[Sequence[int]],
             _vline(bits, x, ty, arrow_y[r])
             joints.add((x, ty))
 
-    width = (lane_x[-1] + widths[len(lane_x) - 1]) if lane_x else 0
-    grid = [[" "] * width for _ in range(y)]
+    grid = [[" "] * layout.width for _ in range(y)]
     for (x, yy), b in bits.items():
         crossing = b == _UP | _DOWN | _LEFT | _RIGHT and (x, yy) not in joints
         grid[yy][x] = "│" if crossing else _LINES[b]

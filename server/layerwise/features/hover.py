@@ -29,7 +29,7 @@ _PLATFORM_MEANING = {
     "BUILDARCH": "the CPU architecture of the build machine",
     "BUILDVARIANT": "the CPU variant of the build machine",
 }
-_PRAGMA = re.compile(r"#\s*(layerwise:|hadolint\s|check\s*=)", re.I)
+_PRAGMA = re.compile(r"#\s*(layerwise:|hadolint\s|check\s*=)", re.IGNORECASE)
 _RULE_WORD = re.compile(r"[A-Za-z0-9-]+")
 
 
@@ -59,7 +59,7 @@ def hover(analysis: Analysis, pos: Position, *, markdown: bool = True) -> HoverR
         return HoverResult(_variable(analysis, variable, m), variable.span)
     stage = stage_at(analysis, pos)
     if stage is not None:
-        return HoverResult(stage_overview(analysis, stage.stage, m), stage.span)
+        return HoverResult(_stage_overview(analysis, stage.stage, m), stage.span)
     if not in_head(node, pos.line):
         return None
     for inst in (node, node.sub):
@@ -71,6 +71,16 @@ def hover(analysis: Analysis, pos: Position, *, markdown: bool = True) -> HoverR
             if flag.span.contains(pos):
                 return _flag(inst, flag, pos, m)
     return None
+
+
+def _stage_overview(analysis: Analysis, stage: int, m: Markup) -> str:
+    """A stage's overview, made once per analysis: every reference to the stage shows it."""
+    memo = index_of(analysis).memo
+    key = ("stage-overview", stage, m)
+    text: str | None = memo.get(key)
+    if text is None:
+        text = memo[key] = stage_overview(analysis, stage, m)
+    return text
 
 
 def _keyword(inst: Instruction, m: Markup) -> HoverResult | None:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from ..model.analysis import Analysis
 from ..model.stages import StageRef
-from .graph_drawing import draw_graph
+from .graph_drawing import draw_graph, drawing_width
 from .locate import index_of
 from .markup import Markup, paragraphs
 
@@ -53,9 +53,9 @@ def stage_overview(analysis: Analysis, stage: int, m: Markup) -> str:
     if graph.cycles:
         cycles = "; ".join(" → ".join(name(s) for s in (*c, c[0])) for c in graph.cycles)
         parts.append(f"{m.bold('Cycles')} (BuildKit refuses these): {cycles}")
-    drawing = draw_graph([s.label for s in stages], graph.deps, graph.waves, stage)
-    if max(map(len, drawing.split("\n"))) <= _MAX_DRAWING_WIDTH:
-        parts.append(m.block(drawing, "text"))
+    labels = [s.label for s in stages]
+    if drawing_width(labels, graph.deps, graph.waves) <= _MAX_DRAWING_WIDTH:
+        parts.append(m.block(draw_graph(labels, graph.deps, graph.waves, stage), "text"))
     else:
         parts.append(f"(The drawing is left out: {len(stages)} stages are too wide for a "
                      "hover.)")

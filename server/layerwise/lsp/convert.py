@@ -285,28 +285,43 @@ def plain_snippet(text: str) -> str:
     return _SNIPPET_SYNTAX.sub(lambda m: m.group(1) or m.group(2) or "", text)
 
 
-def completion_item(doc: TextLines, entry: CompletionEntry, *,
-                    snippets: bool) -> types.CompletionItem:
-    """A completion entry as an LSP completion item (its documentation is plain text)."""
+def completion_list(doc: TextLines, entries: Iterable[CompletionEntry], *,
+                    snippets: bool) -> types.CompletionList:
+    """Completion entries as a complete list of items (documentation in plain text).
+
+    Entries replacing the same span (usually all of them) share one converted range.
+    """
+    ranges: dict[Span, types.Range] = {}
+    items = []
+    for entry in entries:
+        rng = None
+        if entry.replace is not None:
+            rng = ranges.get(entry.replace)
+            if rng is None:
+                rng = ranges[entry.replace] = to_range(doc, entry.replace)
+        items.append(_completion_item(entry, rng, snippets))
+    return types.CompletionList(is_incomplete=False, items=items)
+
+
+def _completion_item(entry: CompletionEntry, rng: types.Range | None,
+                     snippets: bool) -> types.CompletionItem:
+    """One item: a text edit of ``rng``, or insert text when the client picks the range."""
     is_snippet = bool(entry.is_snippet) and snippets
     text = entry.insert_text if entry.insert_text is not None else entry.label
     if entry.is_snippet and not snippets:
         text = plain_snippet(text)
-    item = types.CompletionItem(
+    return types.CompletionItem(
         label=entry.label,
         kind=completion_kind(entry.kind),
         detail=entry.detail or None,
         documentation=entry.documentation or None,
         sort_text=entry.sort_text,
         filter_text=entry.filter_text,
+        insert_text=text if rng is None else None,
         insert_text_format=(types.InsertTextFormat.Snippet if is_snippet
                             else types.InsertTextFormat.PlainText),
+        text_edit=types.TextEdit(range=rng, new_text=text) if rng is not None else None,
     )
-    if entry.replace is not None:
-        item.text_edit = types.TextEdit(range=to_range(doc, entry.replace), new_text=text)
-    else:
-        item.insert_text = text
-    return item
 
 
 # --------------------------------------------------------------------------- hover, symbols

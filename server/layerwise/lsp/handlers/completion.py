@@ -25,8 +25,7 @@ def text_document_completion(ls: LayerwiseServer,
     pos = convert.from_lsp_position(doc, params.position)
     snippets = ls.client.snippets
     entries = feature.complete(ls.documents.analysis(doc), pos, snippets=snippets)
-    items = [convert.completion_item(doc, entry, snippets=snippets) for entry in entries]
-    return types.CompletionList(is_incomplete=False, items=items)
+    return convert.completion_list(doc, entries, snippets=snippets)
 
 
 def register(server: LayerwiseServer) -> None:

@@ -287,6 +287,7 @@ _CLONE_LONG = _words(
 )
 _FIND_PLAIN = _words("-delete -depth -xdev -mount -print -print0 -ignore_readdir_race -true")
 _FIND_VALUED = _words("-type -mindepth -maxdepth -xtype")
+_NO_COMMAND = Command(Word("", "", 0, 0), (), (), (), 0, 0)  # before the first command runs
 
 
 def script_effects(script: Script, cwd: str = "/", env: Mapping[str, str] | None = None) -> Effects:
@@ -319,6 +320,8 @@ def _match(pattern: str, name: str) -> bool:
 
 def _braces(text: str) -> list[str]:
     """Expand ``{a,b}`` alternatives as the shell does."""
+    if "{" not in text:
+        return [text]
     depth, start = 0, -1
     commas: list[int] = []
     for i, c in enumerate(text):
@@ -390,7 +393,7 @@ class _State:
         self.packages: list[PackageOp] = []
         self.fresh: set[str] = set()  # made by mkdir without -p, so empty before this script
         self.index = 0
-        self.command = Command(Word("", "", 0, 0), (), (), (), 0, 0)
+        self.command = _NO_COMMAND
 
     # -- lookups -------------------------------------------------------------------------------
 
@@ -485,13 +488,17 @@ class _State:
     def run(self, index: int, command: Command) -> None:
         """Apply one command."""
         self.index, self.command = index, command
-        if command.program in _DECLARATIONS or command.program == "unset":
+        program = command.program
+        if program in _DECLARATIONS or program == "unset":
             self.assign(command)
-        self.redirects(command)
-        handler = _handler(command)
+        if command.redirects:
+            self.redirects(command)
+        handler = _handler(command, program or "")
         if handler is not None:
             handler(self, command)
-        self.package(command)
+        op = _package_op(command, program or "", index)
+        if op is not None:
+            self.package(op)
 
     def assign(self, command: Command) -> None:
         """Track ``X=1``, ``export X=1`` and ``unset X`` (unknown when they may not run)."""
@@ -517,11 +524,8 @@ class _State:
                 if not where.path.startswith(("/dev/", "/proc/")):
                     self.write(where, kind, target)
 
-    def package(self, command: Command) -> None:
+    def package(self, op: PackageOp) -> None:
         """Record a package-manager operation and the cache it fills or empties."""
-        op = _package_op(command, self.index)
-        if op is None:
-            return
         self.packages.append(op)
         if op.action in ("install", "add") and op.manager != "go":
             for word in op.packages:
@@ -582,11 +586,12 @@ def _local_package(text: str) -> bool:
     return text.startswith(("/", "./", "../")) or text.endswith(_PACKAGE_FILES)
 
 
-def _handler(command: Command) -> Callable[[_State, Command], None] | None:
-    """The handler for a command: by name, any python, or a program run by its path."""
-    program = command.program or ""
-    if program in _HANDLERS:
-        return _HANDLERS[program]
+def _handler(command: Command, program: str) -> Callable[[_State, Command], None] | None:
+    """The handler for a command running ``program``: by name, any python, or a program run by
+    its path."""
+    handler = _HANDLERS.get(program)
+    if handler is not None:
+        return handler
     if program.startswith("python"):
         return _execute
     return _run_file if "/" in (command.name.value or "") else None
@@ -614,9 +619,9 @@ def _streams_download(command: Command) -> bool:
     return False
 
 
-def _manager(command: Command) -> tuple[str, int, tuple[Word, ...]] | None:
-    """The package manager a command runs, where its name ends, and its arguments."""
-    program = command.program or ""
+def _manager(command: Command, program: str) -> tuple[str, int, tuple[Word, ...]] | None:
+    """The package manager a command running ``program`` runs, where its name ends, and its
+    arguments."""
     args = command.args
     if program.startswith("python"):
         for i, word in enumerate(args[:-1]):
@@ -629,9 +634,9 @@ def _manager(command: Command) -> tuple[str, int, tuple[Word, ...]] | None:
     return (program, command.name.end, args) if program in _MANAGERS else None
 
 
-def _package_op(command: Command, index: int) -> PackageOp | None:
+def _package_op(command: Command, program: str, index: int) -> PackageOp | None:
     """Read a package-manager command line: manager, action, flags and packages."""
-    found = _manager(command)
+    found = _manager(command, program)
     if found is None:
         return None
     manager, name_end, args = found

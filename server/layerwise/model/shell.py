@@ -176,10 +176,11 @@ def getopt(
     """
     opts: list[Option] = []
     operands: list[Word] = []
+    n = len(args)
     i = 0
-    while i < len(args):
+    while i < n:
         word = args[i]
-        head = _head(word)
+        head = word.value if word.value is not None else _head(word)
         i += 1
         if head == "--":
             operands.extend(args[i:])
@@ -193,7 +194,7 @@ def getopt(
         if head.startswith("--") or not clusters:
             name, eq, _ = head.partition("=")
             value = _tail(word, len(name) + 1) if eq else None
-            if value is None and name in long and i < len(args):
+            if value is None and name in long and i < n:
                 value, i = args[i], i + 1
             opts.append(Option(name, word, value))
             continue
@@ -201,7 +202,7 @@ def getopt(
             letter = head[k]
             if letter in short or letter in optional:
                 value = _tail(word, k + 1) if k + 1 < len(head) else None
-                if value is None and letter in short and i < len(args):
+                if value is None and letter in short and i < n:
                     value, i = args[i], i + 1
                 opts.append(Option("-" + letter, word, value))
                 break
@@ -437,6 +438,13 @@ class _Walker:
             return node.start_byte, node.end_byte
         return self.b2c[node.start_byte], self.b2c[node.end_byte]
 
+    def _span(self, node: Node) -> tuple[int, int]:
+        """A node's span in the outermost text."""
+        s, e = node.start_byte, node.end_byte
+        if self.b2c is not None:
+            s, e = self.b2c[s], self.b2c[e]
+        return (s, e) if self.pos is None else self._abs(s, e)
+
     def _abs(self, start: int, end: int) -> tuple[int, int]:
         """Map an own span to the outermost text."""
         pos = self.pos
@@ -486,7 +494,7 @@ class _Walker:
 
     def _empty(self, node: Node) -> Word:
         """A zero-width word at the start of ``node`` (name of an assignment-only command)."""
-        a, _ = self._abs(*self._own(node))
+        a, _ = self._span(node)
         return Word("", "", a, a)
 
     # -- statements ----------------------------------------------------------------------------
@@ -505,10 +513,11 @@ class _Walker:
         """Append a command, then what it runs (wrapped command or ``sh -c`` script)."""
         index = len(self.out)
         self.out.append(command)
-        inner = _unwrap(command, index)
+        program = command.program
+        inner = _unwrap(command, index) if program in _WRAPPERS else None
         if inner is not None:
             self._emit(inner)
-        else:
+        elif program in SHELLS:
             argv = shell_argv(command)
             script = argv[1] if argv is not None and argv[0] else None
             if script is not None and (script.value is not None or script.parts):
@@ -553,7 +562,7 @@ class _Walker:
                 self.error = True
             elif child.is_named and kind != "comment":
                 args.append(self._word(child))
-        s, e = self._abs(*self._own(node))
+        s, e = self._span(node)
         self._emit(
             Command(
                 name or self._empty(node), tuple(args), tuple(redirects), tuple(pairs), s, e, *ctx
@@ -574,7 +583,7 @@ class _Walker:
         self._substitutions(node, ctx)
         nodes = [node] if node.type == "variable_assignment" else node.named_children
         pairs = tuple(self._pair(n) for n in nodes if n.type == "variable_assignment")
-        s, e = self._abs(*self._own(node))
+        s, e = self._span(node)
         self._emit(Command(self._empty(node), (), (), pairs, s, e, *ctx))
 
     def _declaration(self, node: Node, ctx: _Ctx) -> None:
@@ -587,7 +596,7 @@ class _Walker:
             for c in rest
             if c.is_named and c.type not in ("variable_assignment", "comment")
         )
-        s, e = self._abs(*self._own(node))
+        s, e = self._span(node)
         self._emit(Command(self._word(keyword), args, (), pairs, s, e, *ctx))
 
     def _list(self, node: Node, ctx: _Ctx, first: _Ctx | None = None) -> None:
@@ -602,9 +611,10 @@ class _Walker:
 
     def _first(self, node: Node, ctx: _Ctx, first: _Ctx) -> None:
         """Walk ``node`` giving ``first`` to its leading command only (a pipe after a heredoc)."""
-        if node.type == "list":
+        kind = node.type
+        if kind == "list":
             self._list(node, ctx, first)
-        elif node.type == "pipeline":
+        elif kind == "pipeline":
             self._pipeline(node, first)
         else:
             self._walk(node, first)
@@ -688,7 +698,7 @@ class _Walker:
                 self._redirect(child, ctx, redirects, tails)
         index = self.last
         if index < 0:
-            s, e = self._abs(*self._own(node))
+            s, e = self._span(node)
             index = self._emit(Command(self._empty(node), (), (), (), s, e, *ctx))
         command = self.out[index]
         end = max([command.end, *(r.end for r in redirects)])
@@ -735,7 +745,7 @@ class _Walker:
                 target = target or self._word(child)
             else:
                 op += self._text(child)
-        s, e = self._abs(*self._own(node))
+        s, e = self._span(node)
         out.append(Redirect(op, target, s, e))
 
     def _heredoc(
@@ -765,7 +775,7 @@ class _Walker:
                 self.error = True
             elif child.is_named and kind not in ("heredoc_end", "heredoc_content", "comment"):
                 tails.append((pending, child))
-        start = self._abs(*self._own(node))[0]
+        start = self._span(node)[0]
         end = delimiter.end if delimiter is not None else start + len(op)
         out.append(Redirect(op, delimiter, start, end, self._body_word(body, delimiter, op, ctx)))
         out.extend(extra)

@@ -300,42 +300,45 @@ def _head(head_text: str, start: int, escape: str) -> _Head:
 def _logical(head_text: str, start: int, escape: str) -> tuple[
         LogicalLine, tuple[int, ...], tuple[int, ...], int]:
     """Join continuation lines the way BuildKit does, remembering where each piece came from."""
-    pieces: list[str] = []
-    segments: list[tuple[int, int, int]] = []
+    raw_lines = head_text.split("\n")
+    if len(raw_lines) > 1 and raw_lines[-1] == "":
+        raw_lines.pop()
+    content = raw_lines[0].rstrip("\r")
+    stripped = lstrip_go(content)
+    if start == 0 and stripped.startswith("\ufeff"):
+        stripped = lstrip_go(stripped[1:])
+    first = (0, start, len(content) - len(stripped))
+    content = _without_continuation(stripped, escape)
+    if len(raw_lines) == 1:
+        return LogicalLine(content, (first,)), (), (), start
+    pieces = [content]
+    segments = [first]
     comments: list[int] = []
     empties: list[int] = []
-    offset = 0
-    raw_lines = head_text.split("\n")
-    if raw_lines and raw_lines[-1] == "" and len(raw_lines) > 1:
-        raw_lines.pop()
-    for k, raw in enumerate(raw_lines):
-        line = start + k
-        content = raw.rstrip("\r\n")
-        col = 0
-        if k == 0:
-            stripped = lstrip_go(content)
-            if line == 0 and stripped.startswith("\ufeff"):
-                stripped = lstrip_go(stripped[1:])
-            col = len(content) - len(stripped)
-            content = stripped
-        else:
-            probe = lstrip_go(content)
-            if not probe:
-                empties.append(line)
-                continue
-            if probe[0] == "#":
-                comments.append(line)
-                continue
-        trimmed = content.rstrip(" \t")
-        if trimmed.endswith(escape) and (len(trimmed) == 1 or trimmed[-2] != escape):
-            content = trimmed[:-1]
-        segments.append((offset, line, col))
+    offset = len(content)
+    for line, raw in enumerate(raw_lines[1:], start + 1):
+        content = raw.rstrip("\r")
+        probe = lstrip_go(content)
+        if not probe:
+            empties.append(line)
+            continue
+        if probe[0] == "#":
+            comments.append(line)
+            continue
+        content = _without_continuation(content, escape)
+        segments.append((offset, line, 0))
         pieces.append(content)
         offset += len(content)
-    if not segments:
-        segments.append((0, start, 0))
     return (LogicalLine("".join(pieces), tuple(segments)), tuple(comments), tuple(empties),
             start + len(raw_lines) - 1)
+
+
+def _without_continuation(content: str, escape: str) -> str:
+    """A physical line without the escape character that continues it on the next line."""
+    trimmed = content.rstrip(" \t")
+    if trimmed.endswith(escape) and (len(trimmed) == 1 or trimmed[-2] != escape):
+        return trimmed[:-1]
+    return content
 
 
 def _build(logical: LogicalLine, lo: int, hi: int, start: int, end: int, escape: str,
@@ -350,7 +353,7 @@ def _build(logical: LogicalLine, lo: int, hi: int, start: int, end: int, escape:
     while rest < hi and text[rest] in "\t\v\f\r ":
         rest += 1
     raw_flags, args_start = extract_flags(text, rest, hi, escape)
-    flags = tuple(_flag(logical, word, a, b) for word, a, b in raw_flags)
+    flags = tuple(_flag(logical, word, a, b) for word, a, b in raw_flags) if raw_flags else ()
     a0, a1 = strip_bounds(text, args_start, hi)
     args = Token(text[a0:a1], logical.span(a0, a1))
     name = keyword.value.upper()
@@ -400,9 +403,9 @@ def _flag(logical: LogicalLine, word: str, a: int, b: int) -> Flag:
 def _json_args(logical: LogicalLine, a0: int, a1: int, keyword: Token,
                errors: list[ParseError]) -> tuple[Token, ...] | None:
     """Parse exec form; ``None`` means "not JSON, use shell form" as BuildKit decides."""
-    text = logical.text[a0:a1]
-    if not text.startswith("["):
+    if not logical.text.startswith("[", a0, a1):
         return None
+    text = logical.text[a0:a1]
     try:
         data = json.loads(text, parse_constant=_reject_constant)
     except (ValueError, RecursionError):

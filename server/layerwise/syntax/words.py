@@ -15,6 +15,9 @@ SPACES = frozenset(
     "\t\n\v\f\r \x85\xa0\u1680\u2000\u2001\u2002\u2003\u2004\u2005\u2006\u2007\u2008"
     "\u2009\u200a\u2028\u2029\u202f\u205f\u3000"
 )
+_SPACE_CHARS = "".join(sorted(SPACES))  # for str.lstrip, which takes the characters as a string
+_SPACE = re.compile(f"[{re.escape(_SPACE_CHARS)}]")  # one Go space
+_FIELD = re.compile(f"[^{re.escape(_SPACE_CHARS)}]+")  # a run of anything else
 #: BuildKit's ``reWhitespace``: the separators of whitespace-delimited arguments.
 _WS_RUN = re.compile(r"[\t\v\f\r ]+")
 _HEREDOC = re.compile(r"^(\d*)<<(-?)\s*([^<]*)$", re.DOTALL)
@@ -22,10 +25,7 @@ _HEREDOC = re.compile(r"^(\d*)<<(-?)\s*([^<]*)$", re.DOTALL)
 
 def lstrip_go(text: str) -> str:
     """Strip leading whitespace as Go's ``unicode.IsSpace`` defines it."""
-    i = 0
-    while i < len(text) and text[i] in SPACES:
-        i += 1
-    return text[i:]
+    return text.lstrip(_SPACE_CHARS)
 
 
 def strip_bounds(text: str, start: int, end: int) -> tuple[int, int]:
@@ -50,6 +50,8 @@ def split_whitespace(text: str, start: int, end: int) -> list[Word]:
 
 def parse_words(text: str, start: int, end: int, escape: str) -> list[Word]:
     """Split like BuildKit's ``parseWords`` (ENV, LABEL, ARG): quotes group, nothing is removed."""
+    if _plain(text, start, end, escape):
+        return [(m.group(), m.start(), m.end()) for m in _FIELD.finditer(text, start, end)]
     out: list[Word] = []
     pos = start
     while pos < end:
@@ -81,6 +83,13 @@ def parse_words(text: str, start: int, end: int, escape: str) -> list[Word]:
     return out
 
 
+def _plain(text: str, start: int, end: int, escape: str) -> bool:
+    """Tell whether ``text[start:end]`` has no quote and no escape character, so that its words
+    are just its runs of non-space characters."""
+    return (text.find("'", start, end) < 0 and text.find('"', start, end) < 0
+            and text.find(escape, start, end) < 0)
+
+
 def _escaped_at(text: str, begin: int, index: int, escape: str) -> bool:
     """Tell whether the escape char at ``index`` is itself escaped."""
     count = 0
@@ -107,44 +116,55 @@ def extract_flags(text: str, start: int, end: int, escape: str) -> tuple[list[Wo
         if pos + 1 >= end or text[pos] != "-" or text[pos + 1] != "-":
             return flags, pos
         begin = pos
-        chars: list[str] = []
-        quote = ""
-        blank_ok = False
-        while pos < end:
-            ch = text[pos]
-            if quote:
-                if ch == quote:
-                    quote = ""
-                elif ch == escape:
-                    if pos + 1 == end:
-                        quote = ""
-                        pos += 1
-                        continue
-                    pos += 1
-                    chars.append(text[pos])
-                else:
-                    chars.append(ch)
-                pos += 1
-                continue
-            if ch in SPACES:
-                break
-            if ch in "'\"":
-                quote = ch
-                blank_ok = True
-            elif ch == escape:
-                if pos + 1 < end:
-                    pos += 1
-                    chars.append(text[pos])
-            else:
-                chars.append(ch)
-            pos += 1
-        word = "".join(chars)
+        space = _SPACE.search(text, pos, end)
+        stop = space.start() if space else end
+        if _plain(text, begin, stop, escape):
+            word, pos, blank_ok = text[begin:stop], stop, False
+        else:
+            word, pos, blank_ok = _flag_word(text, begin, end, escape)
         if word == "--" and pos < end:
             return flags, pos
         if word != "--" and (blank_ok or word):
             flags.append((word, begin, pos))
         if pos >= end:
             return flags, end
+
+
+def _flag_word(text: str, pos: int, end: int, escape: str) -> tuple[str, int, bool]:
+    """Read one flag word with quotes and escapes: its processed text, where it ends, and whether
+    it had quotes (so that it counts even when empty)."""
+    chars: list[str] = []
+    quote = ""
+    blank_ok = False
+    while pos < end:
+        ch = text[pos]
+        if quote:
+            if ch == quote:
+                quote = ""
+            elif ch == escape:
+                if pos + 1 == end:
+                    quote = ""
+                    pos += 1
+                    continue
+                pos += 1
+                chars.append(text[pos])
+            else:
+                chars.append(ch)
+            pos += 1
+            continue
+        if ch in SPACES:
+            break
+        if ch in "'\"":
+            quote = ch
+            blank_ok = True
+        elif ch == escape:
+            if pos + 1 < end:
+                pos += 1
+                chars.append(text[pos])
+        else:
+            chars.append(ch)
+        pos += 1
+    return "".join(chars), pos, blank_ok
 
 
 def shell_words(text: str) -> list[Word] | None:

@@ -23,6 +23,7 @@ from layerwise.rules.base import InstructionRule
 from layerwise.rules.incremental import memoised_findings
 from layerwise.rules.registry import ALL_RULES
 from layerwise.rules.run import run_rules
+from layerwise.runtime import tune_gc
 from layerwise.syntax import parser
 
 
@@ -88,7 +89,9 @@ def _per_rule(lines: int, repeat: int = 7) -> None:
 
 
 def main() -> None:
-    """Print one row per size."""
+    """Print one row per size, with the garbage collector tuned as the ``layerwise`` command
+    tunes it."""
+    tune_gc()
     print(f"{'lines':>6} {'cold parse+model':>17} {'edit parse+model':>17} "
           f"{'edit->findings':>15}")
     for lines in (300, 2000, 10000):

@@ -42,6 +42,7 @@ from .rules.base import Finding, Severity
 from .rules.catalog import rule_page, rules_table
 from .rules.registry import ALL_RULES, find_rule
 from .rules.run import RuleSelection
+from .runtime import tune_gc
 
 _SKIP_DIRS = frozenset({".git", ".hg", ".svn", "node_modules", ".venv", "venv", "__pycache__",
                         ".tox", ".nox", ".mypy_cache", ".pytest_cache", ".ruff_cache",
@@ -763,6 +764,7 @@ def _serve(args: argparse.Namespace) -> int:
 
     configure_logging(getattr(args, "verbose", 0), getattr(args, "log_file", None))
     server = create_server()
+    tune_gc()
     if getattr(args, "tcp", False):
         code = serve_tcp(server, args.host, args.port)
     else:
@@ -896,6 +898,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             return _serve(args)
         parser.print_help()
         return 0
+    tune_gc()
     try:
         code: int = args.func(args)
         sys.stdout.flush()

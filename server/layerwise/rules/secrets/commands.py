@@ -7,7 +7,8 @@ import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 
-from ...model.shell import Command, Script, Word, getopt, shell_argv
+from ...memo import IdentityMemo
+from ...model.shell import Command, Word, getopt, shell_argv
 from .detector import (
     has_variable,
     is_templated,
@@ -87,18 +88,11 @@ def credentials(run: RunFacts) -> tuple[Credential, ...]:
     script = run.script
     if script is None:
         return ()
-    hit = _CREDENTIALS.get(id(script))
-    if hit is None or hit[0] is not script:
-        hit = (script, tuple(_credentials(run)))
-        if len(_CREDENTIALS) >= _CREDENTIALS_LIMIT:
-            _CREDENTIALS.clear()
-        _CREDENTIALS[id(script)] = hit
-    return hit[1]
+    return _CREDENTIALS.get(script, None, lambda: tuple(_credentials(run)))
 
 
-#: Credentials by script identity (they read only its commands); an entry holds its script.
-_CREDENTIALS: dict[int, tuple[Script, tuple[Credential, ...]]] = {}
-_CREDENTIALS_LIMIT = 8192
+#: Credentials by script identity (they read only its commands).
+_CREDENTIALS: IdentityMemo[tuple[Credential, ...]] = IdentityMemo(8192)
 
 
 def _credentials(run: RunFacts) -> Iterator[Credential]:

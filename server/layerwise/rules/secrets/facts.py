@@ -374,20 +374,8 @@ class Facts:
         its index, stage, working directory and known variable values only."""
         env, env_key = self._env(index)
         stage, cwd = self.analysis.stage_of[index], self.cwd[index]
-        key = (id(inst), index, stage, cwd, env_key)
-        hit = _RUNS.get(key)
-        if hit is not None and hit.inst is inst:
-            return hit
-        text = None if inst.json else run_text(inst)
-        language = "sh"
-        if text is not None and only_heredocs(inst) and len(inst.heredocs) == 1:
-            language = script_language(inst.heredocs[0].text)
-        made = RunFacts(index, inst, stage, cwd, env, mounts(inst), text, language)
-        with _LOCK:
-            if len(_RUNS) >= _RUNS_LIMIT:
-                _RUNS.clear()
-            _RUNS[key] = made
-        return made
+        return _RUNS.get(inst, (index, stage, cwd, env_key), _run_facts, index, inst, stage, cwd,
+                         env)
 
     # ----------------------------------------------------------------- variables
 
@@ -460,8 +448,17 @@ _LOCK = threading.Lock()
 _CACHE: OrderedDict[int, tuple[Analysis, Facts]] = OrderedDict()
 #: RunFacts by (instruction identity, index, stage, working directory, known values); an entry
 #: holds its instruction, so the identity is not reused while it lives.
-_RUNS: dict[tuple[object, ...], RunFacts] = {}
-_RUNS_LIMIT = 8192
+_RUNS: IdentityMemo[RunFacts] = IdentityMemo(8192)
+
+
+def _run_facts(index: int, inst: Instruction, stage: int, cwd: str,
+               env: dict[str, str]) -> RunFacts:
+    """Read a RUN's shell text, mounts and language."""
+    text = None if inst.json else run_text(inst)
+    language = "sh"
+    if text is not None and only_heredocs(inst) and len(inst.heredocs) == 1:
+        language = script_language(inst.heredocs[0].text)
+    return RunFacts(index, inst, stage, cwd, env, mounts(inst), text, language)
 
 
 def facts(analysis: Analysis) -> Facts:

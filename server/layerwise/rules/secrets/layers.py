@@ -181,21 +181,13 @@ def layers(facts: Facts) -> dict[int, Layer]:
         # What follows reads only the model layer (whose identity fixes its instruction object
         # and index) and, for a RUN, the RunFacts; both are reused across analyses.
         run = facts.runs.get(i)
-        key = (id(shared), id(run), stage)
-        hit = _LAYERS.get(key)
-        if hit is None or hit[0] is not shared or hit[1] is not run:
-            hit = (shared, run, _layer(i, stage, shared, run))
-            if len(_LAYERS) >= _LAYERS_LIMIT:
-                _LAYERS.clear()
-            _LAYERS[key] = hit
-        out[i] = hit[2]
+        out[i] = _LAYERS.get(shared, stage, _layer, i, stage, shared, run, also=(run,))
     facts._secret_layers = out  # type: ignore[attr-defined]
     return out
 
 
-#: Secret layers by (model layer, RunFacts, stage) identity; an entry holds both objects.
-_LAYERS: dict[tuple[int, int, int], tuple[ModelLayer | None, RunFacts | None, Layer]] = {}
-_LAYERS_LIMIT = 8192
+#: Secret layers by model layer and RunFacts identity, and stage.
+_LAYERS: IdentityMemo[Layer] = IdentityMemo(8192)
 
 
 def _layer(i: int, stage: int, shared: ModelLayer | None, run: RunFacts | None) -> Layer:

@@ -33,3 +33,16 @@ def test_an_edit_inside_a_run_keeps_the_structure() -> None:
     changed = analyze("\n".join(lines), previous=typed)
     assert changed.scopes is not typed.scopes
     assert changed.variable("Y", 5) is not None
+
+
+def test_mounts_count_as_structure_only_when_they_name_a_stage() -> None:
+    """A cache mount is no stage reference; ``--mount=from=`` is."""
+    lines = ["FROM alpine AS a", "FROM a", "RUN --mount=type=cache,target=/c echo 1"]
+    before = analyze("\n".join(lines))
+    lines[2] = "RUN --mount=type=cache,target=/c echo 12"
+    typed = analyze("\n".join(lines), previous=before)
+    assert typed.scopes is before.scopes
+    lines[2] = "RUN --mount=from=a,target=/c echo 12"
+    referenced = analyze("\n".join(lines), previous=typed)
+    assert referenced.refs != typed.refs
+    assert referenced == analyze("\n".join(lines))

@@ -128,4 +128,5 @@ def _same_structure(previous: Analysis, tree: Dockerfile, target: str | None) ->
 def _inert(inst: Instruction) -> bool:
     """Tell whether an instruction defines no stage, variable or stage reference."""
     return inst.name not in _STRUCTURAL and not any(
-        flag.name in ("from", "mount") for flag in inst.flags)
+        flag.name == "from" or (flag.name == "mount" and "from" in (flag.value or "").lower())
+        for flag in inst.flags)

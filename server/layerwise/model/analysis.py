@@ -11,7 +11,7 @@ from ..syntax.parser import parse
 from ..syntax.source import SourceProblem, decode
 from .context import BuildContext
 from .graph import StageGraph, build_graph
-from .layers import Layer, build_layers
+from .layers import Layer, build_layers, workdirs
 from .scopes import Scope, global_scope, instruction_scopes
 from .stages import Stage, StageRef, build_stages, from_refs
 from .variables import Variable
@@ -35,6 +35,8 @@ class Analysis:
     layer_index: Mapping[int, Layer] = field(default_factory=dict)
     target: str | None = None
     """The ``target`` the analysis was made for (the graph's target stage is its index)."""
+    workdirs: tuple[str, ...] = ()
+    """The working directory each instruction runs in."""
 
     @property
     def instructions(self) -> tuple[Instruction, ...]:
@@ -78,10 +80,11 @@ def analyze(text: str, path: Path | None = None, context: BuildContext | None = 
         refs, graph, stage_of = previous.refs, previous.graph, previous.stage_of
     else:
         globals_, stages, refs, scopes, stage_of, graph = _structure(tree, target)
-    layers = build_layers(instructions, stages, scopes, tree.escape)
+    cwd = workdirs(instructions, stages, scopes, tree.escape)
+    layers = build_layers(instructions, stages, scopes, cwd, tree.escape)
     return Analysis(tree, path, stages, refs, graph, globals_, scopes, stage_of, context,
                     layers, source_problems, {layer.instruction: layer for layer in layers},
-                    target)
+                    target, cwd)
 
 
 def _structure(tree: Dockerfile, target: str | None) -> tuple[

@@ -117,35 +117,49 @@ class Layer:
         return any(m.target and _under(path, m.target) for m in self.mounts)
 
 
-def build_layers(instructions: tuple[Instruction, ...], stages: tuple[Stage, ...],
-                 scopes: tuple[Scope, ...] | list[Scope], escape: str) -> tuple[Layer, ...]:
-    """The layers of every stage, in file order."""
-    layers: list[Layer] = []
-    final_workdir: dict[int, str] = {}
+def workdirs(instructions: tuple[Instruction, ...], stages: tuple[Stage, ...],
+             scopes: tuple[Scope, ...] | list[Scope], escape: str) -> tuple[str, ...]:
+    """The working directory each instruction runs in (``/`` before the first ``FROM``).
+
+    A stage built ``FROM <stage>`` starts in that stage's final directory.
+    """
+    cwd = ["/"] * len(instructions)
+    final: dict[int, str] = {}
     for stage in stages:
-        workdir = final_workdir.get(stage.base_stage, "/") if stage.base_stage is not None \
-            else "/"
+        current = final.get(stage.base_stage, "/") if stage.base_stage is not None else "/"
+        for i in stage.instructions:
+            cwd[i] = current
+            inst = instructions[i]
+            if inst.name == "WORKDIR" and inst.args.value:
+                target = expand(inst.args.value, scopes[i], escape).value
+                current = posixpath.normpath(posixpath.join(current, target))
+        final[stage.index] = current
+    return tuple(cwd)
+
+
+def build_layers(instructions: tuple[Instruction, ...], stages: tuple[Stage, ...],
+                 scopes: tuple[Scope, ...] | list[Scope], cwd: tuple[str, ...],
+                 escape: str) -> tuple[Layer, ...]:
+    """The layers of every stage, in file order (``cwd`` from :func:`workdirs`)."""
+    layers: list[Layer] = []
+    for stage in stages:
         shell_ok = True
         for i in stage.instructions:
             inst = instructions[i]
             name = inst.name
-            if name == "WORKDIR" and inst.args.value:
-                target = expand(inst.args.value, scopes[i], escape).value
-                workdir = posixpath.normpath(posixpath.join(workdir, target))
-            elif name == "SHELL" and inst.json and inst.exec_args:
+            if name == "SHELL" and inst.json and inst.exec_args:
                 shell_ok = posixpath.basename(inst.exec_args[0].value) in _SHELLS
             elif name in ("RUN", "COPY", "ADD"):
                 scope = scopes[i]  # consecutive instructions share scope objects
                 env = _ENVS.get(scope, None, _env, scope)
-                key = (i, stage.index, workdir, env[1], shell_ok, escape)
+                key = (i, stage.index, cwd[i], env[1], shell_ok, escape)
                 if name == "RUN":
-                    layer = _LAYERS.get(inst, key, _run_layer, inst, i, stage.index, workdir,
+                    layer = _LAYERS.get(inst, key, _run_layer, inst, i, stage.index, cwd[i],
                                         env[0], shell_ok)
                 else:
-                    layer = _LAYERS.get(inst, key, _copy_layer, inst, i, stage.index, workdir,
+                    layer = _LAYERS.get(inst, key, _copy_layer, inst, i, stage.index, cwd[i],
                                         scope, escape)
                 layers.append(layer)
-        final_workdir[stage.index] = workdir
     return tuple(layers)
 
 

@@ -23,7 +23,6 @@ from ...model.effects import Effects, script_effects
 from ...model.scopes import Scope
 from ...model.shell import Command, Script, Word, cached_script, script_language
 from ...model.stages import Stage
-from ...model.variables import expand
 from ...syntax.nodes import Flag, Heredoc, Instruction, LogicalLine
 from ...syntax.span import Position, Span
 from ..base import Severity
@@ -305,7 +304,7 @@ class Facts:
     def __init__(self, analysis: Analysis) -> None:
         self.analysis = analysis
         self.escape = analysis.dockerfile.escape
-        self.cwd = self._workdirs()
+        self.cwd = analysis.workdirs
         self.runs: dict[int, RunFacts] = {}
         for i, inst in enumerate(analysis.instructions):
             if inst.name == "RUN":
@@ -348,21 +347,6 @@ class Facts:
         return f"stage '{stage.name}'" if stage.name else f"stage {stage.index}"
 
     # ----------------------------------------------------------------- RUN
-
-    def _workdirs(self) -> list[str]:
-        analysis = self.analysis
-        cwd = ["/"] * len(analysis.instructions)
-        final: dict[int, str] = {}
-        for stage in analysis.stages:
-            current = final.get(stage.base_stage, "/") if stage.base_stage is not None else "/"
-            for i in stage.instructions:
-                cwd[i] = current
-                inst = analysis.instructions[i]
-                if inst.name == "WORKDIR" and inst.args.value.strip():
-                    value = expand(inst.args.value.strip(), analysis.scopes[i], self.escape).value
-                    current = posixpath.normpath(posixpath.join(current, value or "."))
-            final[stage.index] = current
-        return cwd
 
     def _env(self, index: int) -> tuple[dict[str, str], tuple[tuple[str, str], ...]]:
         """Known ARG/ENV values at instruction ``index`` and their sorted items."""

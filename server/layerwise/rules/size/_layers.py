@@ -11,6 +11,7 @@ import posixpath
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, replace
 
+from ...memo import IdentityMemo
 from ...model.analysis import Analysis
 from ...model.effects import PathEffect
 from ...model.layers import Layer, LayerPackages, LayerPath
@@ -82,8 +83,16 @@ def layer_line(analysis: Analysis, layer: Layer) -> int:
 
 def chain_layers(analysis: Analysis) -> tuple[Layer, ...]:
     """The layers of the image chain, in build order (base stages come first in the file)."""
-    chain = set(analysis.graph.image_chain)
-    return tuple(layer for layer in analysis.layers if layer.stage in chain)
+    known = _LINEAGES.get(analysis, None, dict)
+    found = known.get(None)
+    if found is None:
+        chain = set(analysis.graph.image_chain)
+        found = known[None] = tuple(layer for layer in analysis.layers if layer.stage in chain)
+    return found
+
+
+#: Per analysis (the last few): the image chain's layers (key None) and each stage's (its index).
+_LINEAGES: IdentityMemo[dict[int | None, tuple[Layer, ...]]] = IdentityMemo(4)
 
 
 def in_chain(analysis: Analysis, layer: Layer) -> bool:
@@ -95,7 +104,12 @@ def lineage(analysis: Analysis, layer: Layer) -> tuple[Layer, ...]:
     """The layers a later instruction of ``layer``'s stage sees: the chain, or the stage."""
     if in_chain(analysis, layer):
         return chain_layers(analysis)
-    return tuple(other for other in analysis.layers if other.stage == layer.stage)
+    known = _LINEAGES.get(analysis, None, dict)
+    found = known.get(layer.stage)
+    if found is None:
+        found = known[layer.stage] = tuple(
+            other for other in analysis.layers if other.stage == layer.stage)
+    return found
 
 
 def later_layers(analysis: Analysis, layer: Layer) -> Iterator[Layer]:

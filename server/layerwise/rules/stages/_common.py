@@ -245,7 +245,7 @@ def used_stages(analysis: Analysis) -> frozenset[int]:
     return _USED.get(analysis, None, _used_stages, analysis)
 
 
-_USED: IdentityMemo[frozenset[int]] = IdentityMemo(16)
+_USED: IdentityMemo[frozenset[int]] = IdentityMemo(4)
 
 
 def _used_stages(analysis: Analysis) -> frozenset[int]:

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import pytest
 from hypothesis import HealthCheck, given, settings
 
 from layerwise.model.analysis import analyze
+from layerwise.syntax import parser
 
 from ..syntax.test_incremental_parse import _edited
 
@@ -46,3 +48,13 @@ def test_mounts_count_as_structure_only_when_they_name_a_stage() -> None:
     referenced = analyze("\n".join(lines), previous=typed)
     assert referenced.refs != typed.refs
     assert referenced == analyze("\n".join(lines))
+
+
+@pytest.mark.parametrize("word", ["${X-/foo}", "${X:+/bar}", "${X+/baz}"])
+def test_a_declared_variable_without_value_is_not_an_undeclared_one(word: str) -> None:
+    """The layer memo tells ``ARG X`` (declared, no value) from an undeclared ``X``."""
+    declared = analyze(f"FROM a\nARG X\nCOPY a {word}\n")
+    undeclared = f"FROM a\nARG Y\nCOPY a {word}\n"
+    again = analyze(undeclared, previous=declared)
+    parser._head.cache_clear()  # a fresh analysis: new instruction objects, no memo hits
+    assert again.layers == analyze(undeclared).layers

@@ -163,15 +163,17 @@ def build_layers(instructions: tuple[Instruction, ...], stages: tuple[Stage, ...
     return tuple(layers)
 
 
-def _env(scope: Scope) -> tuple[dict[str, str], tuple[tuple[str, str], ...]]:
-    """Known variable values (all that expansion reads of a scope; unknown = absent), and
-    their sorted items (part of the layer memo's key)."""
+def _env(scope: Scope) -> tuple[dict[str, str], tuple[tuple[str, str | None], ...]]:
+    """Known variable values (all that a RUN's shell reads of a scope; unknown = absent), and
+    every variable with its value or None (what expansion reads; part of the layer memo's key:
+    ``${X-d}`` tells a declared variable without a value from an undeclared one)."""
     known = {name: var.value for name, var in scope.items() if var.value is not None}
-    return known, tuple(sorted(known.items()))
+    return known, tuple(sorted((name, var.value) for name, var in scope.items()))
 
 
 #: Known values by scope object (re-analysis keeps the scopes when an edit changes none).
-_ENVS: IdentityMemo[tuple[dict[str, str], tuple[tuple[str, str], ...]]] = IdentityMemo(4096)
+_ENVS: IdentityMemo[tuple[dict[str, str], tuple[tuple[str, str | None], ...]]] = IdentityMemo(
+    4096)
 
 
 def _run_layer(inst: Instruction, index: int, stage: int, workdir: str,

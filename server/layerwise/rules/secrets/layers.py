@@ -382,6 +382,18 @@ def _secret_writes(facts: Facts, run: RunFacts, layer: Layer) -> tuple[SecretWri
     return tuple(out)
 
 
+def secret_runs(facts: Facts) -> frozenset[int]:
+    """The RUNs that write secret files or generate keys (memoised on the facts object): the
+    file rules look at these only."""
+    cached = getattr(facts, "_secret_runs", None)
+    if cached is not None:
+        return cached  # type: ignore[no-any-return]
+    found = frozenset(i for i, run in facts.runs.items()
+                      if secret_writes(facts, run) or key_generations(run))
+    facts._secret_runs = found  # type: ignore[attr-defined]
+    return found
+
+
 @dataclass(frozen=True, slots=True)
 class KeyGeneration:
     """A command that generates private key material."""

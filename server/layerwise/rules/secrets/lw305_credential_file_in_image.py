@@ -22,6 +22,7 @@ from .layers import (
     layers,
     removed_in_run,
     removed_later,
+    secret_runs,
     secret_writes,
 )
 from .names import is_secret_name
@@ -84,6 +85,7 @@ class CredentialFileInImage(Rule):
     def check(self, analysis: Analysis) -> Iterator[Finding]:
         """Check COPY/ADD sources, RUN writes and key generation, and credential ENVs."""
         shared = facts(analysis)
+        writers = secret_runs(shared)
         reported: set[tuple[int, Span]] = set()
         for i, inst in enumerate(analysis.instructions):
             if analysis.stage_of[i] < 0:
@@ -92,7 +94,7 @@ class CredentialFileInImage(Rule):
                 for finding in self._copy(shared, i, inst):
                     reported.add((i, finding.span))
                     yield finding
-            elif inst.name == "RUN":
+            elif i in writers:
                 yield from self._written(shared, i)
                 yield from self._generated(shared, i)
         for i, inst in enumerate(analysis.instructions):

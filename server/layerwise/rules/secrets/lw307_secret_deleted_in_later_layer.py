@@ -20,6 +20,7 @@ from .layers import (
     key_generations,
     layers,
     removed_in_run,
+    secret_runs,
     secret_writes,
 )
 from .names import is_secret_name
@@ -108,6 +109,7 @@ class SecretDeletedInLaterLayer(Rule):
     def _secrets(self, shared: Facts) -> dict[int, list[_Secret]]:
         """Secret paths each layer leaves behind, by instruction."""
         analysis = shared.analysis
+        writers = secret_runs(shared)
         out: dict[int, list[_Secret]] = {}
         for i, inst in enumerate(analysis.instructions):
             if analysis.stage_of[i] < 0:
@@ -124,7 +126,7 @@ class SecretDeletedInLaterLayer(Rule):
                         continue
                     event = PathEvent(src.path, i, src.token.span, "copy", src.recursive)
                     found.append(_Secret(event, credential.kind))
-            elif inst.name == "RUN":
+            elif i in writers:
                 run = shared.runs[i]
                 for write in secret_writes(shared, run):
                     if removed_in_run(run, write.event.path, write.event.command):

@@ -68,6 +68,36 @@ COMPLETION_LABELS = ["assets", "builder"]
 #: What the hover on `builder` covers.
 HOVER_RANGE = _span(0, "builder")
 
+# Further documents, each in a folder of its own below the project (Neovim's session opens them
+# after the one above).
+
+#: Found upward from ``configured/app/Dockerfile`` (the text above again). The editor's settings
+#: win over it rule by rule, so LW106 stays off.
+PROJECT_CONFIG = """\
+ignore = ["LW101"]
+
+[rules]
+LW002 = "warning"
+LW106 = "warning"
+"""
+#: code -> LSP severity of that document's diagnostics under the config file.
+CONFIGURED_SEVERITIES = {"LW002": 2, "LW004": 1}
+
+#: A copy of the whole build context, which holds a ``.env`` file (LW306, a warning). The
+#: folders differ in their ignore file and in the client that opens them.
+LEAK_LINES = ["FROM alpine:3.20", "WORKDIR /app", "COPY . /app", 'CMD ["/app/run"]']
+LEAK_COPY_LINE = 2
+LEAK_SPAN = (LEAK_COPY_LINE, 5, LEAK_COPY_LINE, 6)  # the `.`
+LEAK_RANGE = {"start": {"line": LEAK_COPY_LINE, "character": 0},
+              "end": {"line": LEAK_COPY_LINE, "character": len(LEAK_LINES[LEAK_COPY_LINE])}}
+#: A fake token, put together here so that no secret scanner flags this file.
+LEAK_ENV = "API_TOKEN=" + "lwfake_" + "3f9a" * 8 + "\n"
+#: The existing ignore file of the folder where the fix adds patterns.
+IGNORE_BEFORE = "node_modules\n"
+CREATE_PREFIX = "Create .dockerignore with "
+ADD_PREFIX = "Add "
+ADD_SUFFIX = " to .dockerignore"
+
 
 @dataclass
 class Run:
@@ -130,6 +160,30 @@ def write_session(work: Path, out_name: str) -> dict[str, Any]:
         "request_timeout_ms": 10000,
         "settle_ms": 400,
     }
+
+
+def write_more_documents(config: dict[str, Any]) -> None:
+    """Write the further documents into the project and name them in the driver's ``config``:
+    ``project_config`` and the three ``dockerignore`` cases (no ignore file, opened by the
+    default client and by one that advertises ``documentChanges``; an ignore file to add to)."""
+    project = Path(config["root"])
+    configured = project / "configured"
+    (configured / "app").mkdir(parents=True)
+    (configured / ".layerwise.toml").write_text(PROJECT_CONFIG, encoding="utf-8")
+    (configured / "app" / "Dockerfile").write_text(TEXT, encoding="utf-8")
+    config["project_config"] = {"file": str(configured / "app" / "Dockerfile")}
+    config["dockerignore"] = {"range": LEAK_RANGE}
+    for case, prefix in {"default": "", "create": CREATE_PREFIX, "add": ADD_PREFIX}.items():
+        folder = project / f"leak-{case}"
+        folder.mkdir()
+        (folder / "Dockerfile").write_text("\n".join(LEAK_LINES) + "\n", encoding="utf-8")
+        (folder / ".env").write_text(LEAK_ENV, encoding="utf-8")
+        if case == "add":
+            (folder / ".dockerignore").write_text(IGNORE_BEFORE, encoding="utf-8")
+        # the action to apply (none in the default case: only the offer is checked)
+        config["dockerignore"][case] = {"file": str(folder / "Dockerfile"),
+                                        "ignore_file": str(folder / ".dockerignore"),
+                                        "prefix": prefix}
 
 
 def run_editor(argv: list[str], config: dict[str, Any], config_env: str, work: Path,

@@ -1,14 +1,15 @@
 """Layerwise in a real Neovim (Debian 12: neovim 0.7.2), headless and without user config.
 
 ``nvim/layerwise_session.lua`` drives Neovim's built-in LSP client through one session (see
-``scenario.py``) and writes a JSON report; the tests below check the report. Neovim must be
-installed: ``.ci/setup_editors.sh`` installs it. A missing Neovim fails the tests, it never
-skips them.
+``scenario.py``: the main Dockerfile, then the further documents) and writes a JSON report;
+the tests below check the report. Neovim must be installed: ``.ci/setup_editors.sh`` installs
+it. A missing Neovim fails the tests, it never skips them.
 """
 
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -25,6 +26,7 @@ def run(tmp_path_factory: pytest.TempPathFactory) -> Run:
     nvim = scenario.require_program("nvim", "Neovim")
     work = tmp_path_factory.mktemp("nvim")
     config = scenario.write_session(work, "report.json")
+    scenario.write_more_documents(config)
     home = work / "home"
     env = {  # nothing read from or written to the user's config, data or cache
         "HOME": str(home),
@@ -119,3 +121,78 @@ def test_diagnostics_after_the_fix(run: Run) -> None:
     assert {"LW101", "LW004"} <= set(codes(after))
     assert "LW002" not in [d["code"] for d in items(applied["diagnostics_shown"])]
     assert run.report.get("ok") is True, run.describe()
+
+
+def test_project_config_file(run: Run) -> None:
+    """The ``.layerwise.toml`` above a document's folder applies, under the editor's settings."""
+    configured = run.section("project_config")
+    assert configured.get("received"), run.describe()
+    # LW101 ignored, LW002 a warning; LW106 stays off, as the editor's settings say
+    severities = {d["code"]: d["severity"] for d in items(configured["lsp"])}
+    assert severities == scenario.CONFIGURED_SEVERITIES, severities
+    shown = {d["code"]: d["severity"] for d in items(configured["shown"])}
+    assert shown == scenario.CONFIGURED_SEVERITIES, shown
+
+
+def _leak(run: Run, case: str) -> dict[str, Any]:
+    """A ``dockerignore`` case of the report, after checking its LW306 warning."""
+    found = obj(run.section("dockerignore").get(case))
+    assert found.get("received"), run.describe()
+    (leak,) = [d for d in items(found["lsp"]) if d.get("code") == "LW306"]
+    assert lsp_ranges([leak]) == {"LW306": scenario.LEAK_SPAN}, leak
+    assert leak["severity"] == 2  # a warning: the context sends its .env
+    assert "LW306" in items(found.get("context_codes")), run.describe()
+    assert "titles" in found, f"no answer to textDocument/codeAction\n{run.describe()}"
+    return found
+
+
+def _gone_after_saving(run: Run, case: dict[str, Any]) -> None:
+    """Saving the Dockerfile made the server read the ignore file: LW306 is gone."""
+    assert case.get("received_after_save"), run.describe()
+    assert "LW306" not in codes(items(case["lsp_after_save"]))
+    assert "LW306" not in [d["code"] for d in items(case["shown_after_save"])]
+
+
+def test_creating_dockerignore_needs_document_changes(run: Run) -> None:
+    """The fix that creates a missing .dockerignore is a CreateFile, which travels in
+    ``documentChanges``: the server offers it to clients that advertise both. Neovim 0.7.2
+    advertises the ``create`` resource operation but not ``documentChanges``."""
+    advertised = obj(run.section("editor").get("workspace_edit"))
+    creates = (bool(advertised.get("documentChanges"))
+               and "create" in items(advertised.get("resourceOperations")))
+    titles = items(_leak(run, "default")["titles"])
+    offered = any(t.startswith(scenario.CREATE_PREFIX) for t in titles)
+    assert offered == creates, f"advertised {advertised}, offered {titles}"
+
+
+def test_fix_creates_dockerignore(run: Run) -> None:
+    """With ``documentChanges`` added to its capabilities, Neovim applies CreateFile then the
+    TextDocumentEdit of the new file; saved, the file holds the patterns."""
+    case = _leak(run, "create")
+    server = obj(run.section("dockerignore").get("document_changes_server"))
+    assert server.get("stopped") is True, run.describe()
+    assert obj(server.get("exit")).get("code") == 0, run.describe()
+    title = str(case.get("title"))
+    assert title.startswith(scenario.CREATE_PREFIX), f"{case.get('titles')}\n{run.describe()}"
+    create, edit = items(obj(obj(case["action"]).get("edit")).get("documentChanges"))
+    assert create["kind"] == "create" and create["uri"].endswith("/leak-create/.dockerignore")
+    assert edit["textDocument"]["uri"] == create["uri"]
+    patterns = title.removeprefix(scenario.CREATE_PREFIX).split(", ")
+    assert {".env*", "**/.env"} <= set(patterns)
+    # Neovim 0.7.2 leaves the new buffer's empty line after the text: a blank line at the end
+    lines = str(case.get("ignore_text")).splitlines()
+    assert [line for line in lines if line] == patterns, lines
+    _gone_after_saving(run, case)
+
+
+def test_fix_adds_to_dockerignore(run: Run) -> None:
+    """With Neovim's own capabilities, the patterns are appended to an existing .dockerignore."""
+    case = _leak(run, "add")
+    title = str(case.get("title"))
+    assert title.startswith(scenario.ADD_PREFIX) and title.endswith(scenario.ADD_SUFFIX), (
+        f"{case.get('titles')}\n{run.describe()}")
+    patterns = title[len(scenario.ADD_PREFIX):-len(scenario.ADD_SUFFIX)].split(", ")
+    assert {".env*", "**/.env"} <= set(patterns)
+    expected = scenario.IGNORE_BEFORE + "".join(f"{p}\n" for p in patterns)
+    assert case.get("ignore_text") == expected
+    _gone_after_saving(run, case)

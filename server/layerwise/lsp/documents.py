@@ -73,7 +73,7 @@ class Document:
             return None
         try:
             fs_path = to_fs_path(self.uri)
-        except Exception:  # a malformed uri is not worth a crash
+        except Exception:  # noqa: BLE001 (a malformed uri is not worth a crash)
             return None
         return Path(fs_path) if fs_path else None
 
@@ -114,6 +114,8 @@ class DocumentStore:
         self._contexts: dict[tuple[Path, Path | None], BuildContext] = {}
         self._revisions = itertools.count(1)
         self.codec = PositionCodec(types.PositionEncodingKind.Utf16)
+        self.context_generation = 0
+        """Bumped whenever build contexts are dropped, so pulled results can tell they are stale."""
 
     # ------------------------------------------------------------------ text sync
 
@@ -155,6 +157,7 @@ class DocumentStore:
         """Re-read build contexts (``.dockerignore``) at the next analysis."""
         self._contexts.clear()
         self._cache.clear()
+        self.context_generation += 1
 
     # ------------------------------------------------------------------ analysis
 

@@ -145,7 +145,7 @@ async def text_document_diagnostic(
     doc = ls.documents.get(params.text_document.uri)
     if doc is None:
         return types.RelatedFullDocumentDiagnosticReport(items=[])
-    result_id = f"{doc.revision}.{ls.settings.epoch}"
+    result_id = f"{doc.revision}.{ls.settings.epoch}.{ls.documents.context_generation}"
     if params.previous_result_id == result_id:
         return types.RelatedUnchangedDocumentDiagnosticReport(result_id=result_id)
     return types.RelatedFullDocumentDiagnosticReport(

@@ -78,7 +78,6 @@ def reload_build_contexts(ls: LayerwiseServer) -> None:
     """
     ls.documents.forget_contexts()
     if ls.diagnostics.pull:
-        ls.settings.epoch += 1  # new result ids: a pull naming the previous one gets new items
         ls.diagnostics.refresh()
         return
     for doc in ls.documents:

@@ -364,6 +364,22 @@ def op_cache(layer: Layer, package: LayerPackages) -> LayerPath | None:
                  if p.kind == "cache" and p.span == package.manager_span), None)
 
 
+def shipped_cache(analysis: Analysis, layer: Layer, package: LayerPackages,
+                  regions: dict[int, frozenset[str]]) -> LayerPath | None:
+    """The cache a package command fills, when nothing empties it and it reaches the image."""
+    cache = op_cache(layer, package)
+    if cache is None or cleaned(analysis, layer, cache):
+        return None
+    return cache if ships(analysis, layer, cache.path, True, regions) else None
+
+
+def cache_left_message(analysis: Analysis, layer: Layer, package: LayerPackages,
+                       cache: LayerPath) -> str:
+    """The message of a package cache left in a layer."""
+    return (f"{cache_name(cache.path)} filled at line {line_of(package)} stays in "
+            f"{cache.path} in this layer{artifact_note(analysis, layer)}")
+
+
 def after(layer: Layer, package: LayerPackages) -> Iterator[LayerPackages]:
     """The package commands of a layer written after ``package``."""
     return (p for p in layer.packages if p.manager_span.start > package.manager_span.start)

@@ -9,18 +9,14 @@ from ...model.layers import Layer, LayerPackages
 from ..base import Finding, Rule, Severity
 from ._edits import checked_fix, insert_after
 from ._layers import (
-    artifact_note,
-    cache_name,
-    cleaned,
+    cache_left_message,
     instruction,
     leftover_layers,
-    line_of,
     lineage,
     mounted_at,
-    op_cache,
     op_span,
+    shipped_cache,
     shipped_regions,
-    ships,
     words_of,
 )
 
@@ -80,20 +76,14 @@ class PipCache(Rule):
                     continue
                 if mounted_at(layer, (fragment,), ("cache", "tmpfs")):
                     continue
-                cache = op_cache(layer, package)
-                if cache is None or cache.path.startswith("/dev/"):
-                    continue
-                if cleaned(analysis, layer, cache) or _configured(analysis, layer):
-                    continue
-                if not ships(analysis, layer, cache.path, True, regions):
+                cache = shipped_cache(analysis, layer, package, regions)
+                if cache is None or cache.path.startswith("/dev/") or _configured(analysis, layer):
                     continue
                 fix = None
                 if package.action_span is not None:
                     fix = checked_fix(f"Add {off}", (insert_after(package.action_span, " " + off),))
-                yield self.finding(
-                    op_span(package),
-                    f"{cache_name(cache.path)} filled at line {line_of(package)} stays in "
-                    f"{cache.path} in this layer{artifact_note(analysis, layer)}", fix=fix)
+                yield self.finding(op_span(package),
+                                   cache_left_message(analysis, layer, package, cache), fix=fix)
 
 
 def _configured(analysis: Analysis, layer: Layer) -> bool:

@@ -11,18 +11,14 @@ from ..base import Finding, Rule, Severity
 from ._edits import append_command, checked_fix
 from ._layers import (
     after,
-    artifact_note,
-    cache_name,
-    cleaned,
+    cache_left_message,
     instruction,
     leftover_layers,
-    line_of,
     lineage,
     mounted_at,
-    op_cache,
     op_span,
+    shipped_cache,
     shipped_regions,
-    ships,
 )
 
 #: Install actions per manager, the command that empties its cache, and mount fragments.
@@ -87,22 +83,16 @@ class JsPackageCache(Rule):
                 _, clean, command, fragments = spec
                 if mounted_at(layer, fragments, ("cache", "tmpfs")):
                     continue
-                cache = op_cache(layer, package)
-                if cache is None or any(p.op.manager == op.manager and p.op.action == clean
-                                        for p in after(layer, package)):
+                if any(p.op.manager == op.manager and p.op.action == clean
+                       for p in after(layer, package)):
                     continue
-                if cleaned(analysis, layer, cache):
-                    continue
-                if op.manager == "yarn" and _berry(analysis, layer, package):
-                    continue
-                if not ships(analysis, layer, cache.path, True, regions):
+                cache = shipped_cache(analysis, layer, package, regions)
+                if cache is None or (op.manager == "yarn" and _berry(analysis, layer, package)):
                     continue
                 edit = append_command(analysis, layer, command)
                 fix = checked_fix(f"Run {command} at the end of the RUN", (edit,)) if edit else None
-                yield self.finding(
-                    op_span(package),
-                    f"{cache_name(cache.path)} filled at line {line_of(package)} stays in "
-                    f"{cache.path} in this layer{artifact_note(analysis, layer)}", fix=fix)
+                yield self.finding(op_span(package),
+                                   cache_left_message(analysis, layer, package, cache), fix=fix)
 
 
 def _berry(analysis: Analysis, layer: Layer, package: LayerPackages) -> bool:

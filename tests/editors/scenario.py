@@ -278,3 +278,33 @@ def lsp_ranges(diagnostics: list[dict[str, Any]]) -> dict[str, tuple[int, int, i
         found[str(d.get("code"))] = (r["start"]["line"], r["start"]["character"],
                                      r["end"]["line"], r["end"]["character"])
     return found
+
+
+def check_code_action(run: Run, editor: str) -> dict[str, Any]:
+    """The "Change to RUN" quick fix was offered for LW002 and changed the text; the applied
+    section of the report."""
+    action = run.section("code_action")
+    assert action.get("server_offers") is True, (
+        f"the server does not advertise codeActionProvider, so {editor} cannot ask it for "
+        f"the '{ACTION_TITLE_PREFIX}' quick fix\n{run.describe()}")
+    assert "LW002" in items(action["context_codes"])  # the editor's diagnostics, sent as context
+    titles = items(action.get("titles"))
+    assert any(t.startswith(ACTION_TITLE_PREFIX) for t in titles), (
+        f"code action titles: {titles}\n{run.describe()}")
+    applied = run.section("apply")
+    assert applied.get("changed") is True, run.describe()
+    assert applied["text_after"] == TEXT_AFTER_FIX
+    assert applied["text_after"].splitlines()[RUNN_LINE] == FIXED_LINE
+    return applied
+
+
+def check_diagnostics_after_fix(run: Run) -> None:
+    """After the fix, LW002 is gone from what the server sent and what the editor shows."""
+    applied = run.section("apply")
+    assert applied, f"no code action was applied\n{run.describe()}"
+    assert applied.get("diagnostics_received"), run.describe()
+    after = items(applied["diagnostics_lsp"])
+    assert "LW002" not in codes(after)
+    assert {"LW101", "LW004"} <= set(codes(after))
+    assert "LW002" not in [d["code"] for d in items(applied["diagnostics_shown"])]
+    assert run.report.get("ok") is True, run.describe()

@@ -98,29 +98,11 @@ def test_hover_shows_the_stage_graph(run: Run) -> None:
 
 
 def test_code_action_changes_runn_to_run(run: Run) -> None:
-    action = run.section("code_action")
-    assert action.get("server_offers") is True, (
-        "the server does not advertise codeActionProvider, so Neovim cannot ask it for "
-        f"the '{scenario.ACTION_TITLE_PREFIX}' quick fix\n{run.describe()}")
-    assert "LW002" in items(action["context_codes"])
-    titles = items(action.get("titles"))
-    assert any(t.startswith(scenario.ACTION_TITLE_PREFIX) for t in titles), (
-        f"code action titles: {titles}\n{run.describe()}")
-    applied = run.section("apply")
-    assert applied.get("changed") is True, run.describe()
-    assert applied["text_after"] == scenario.TEXT_AFTER_FIX
-    assert applied["text_after"].splitlines()[scenario.RUNN_LINE] == scenario.FIXED_LINE
+    scenario.check_code_action(run, "Neovim")
 
 
 def test_diagnostics_after_the_fix(run: Run) -> None:
-    applied = run.section("apply")
-    assert applied, f"no code action was applied\n{run.describe()}"
-    assert applied.get("diagnostics_received"), run.describe()
-    after = items(applied["diagnostics_lsp"])
-    assert "LW002" not in codes(after)
-    assert {"LW101", "LW004"} <= set(codes(after))
-    assert "LW002" not in [d["code"] for d in items(applied["diagnostics_shown"])]
-    assert run.report.get("ok") is True, run.describe()
+    scenario.check_diagnostics_after_fix(run)
 
 
 def test_project_config_file(run: Run) -> None:

@@ -10,9 +10,7 @@ from __future__ import annotations
 
 import posixpath
 import re
-import threading
 from bisect import bisect_right
-from collections import OrderedDict
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from functools import cached_property
@@ -428,8 +426,7 @@ def _known_values(scope: Scope) -> tuple[dict[str, str], tuple[tuple[str, str], 
 
 #: Known values by scope object (re-analysis keeps scopes that an edit did not change).
 _ENVS: IdentityMemo[tuple[dict[str, str], tuple[tuple[str, str], ...]]] = IdentityMemo(4096)
-_LOCK = threading.Lock()
-_CACHE: OrderedDict[int, tuple[Analysis, Facts]] = OrderedDict()
+_FACTS: IdentityMemo[Facts] = IdentityMemo(8)
 #: RunFacts by (instruction identity, index, stage, working directory, known values); an entry
 #: holds its instruction, so the identity is not reused while it lives.
 _RUNS: IdentityMemo[RunFacts] = IdentityMemo(8192)
@@ -446,16 +443,5 @@ def _run_facts(index: int, inst: Instruction, stage: int, cwd: str,
 
 
 def facts(analysis: Analysis) -> Facts:
-    """The memoised facts of an analysis."""
-    key = id(analysis)
-    with _LOCK:
-        hit = _CACHE.get(key)
-        if hit is not None and hit[0] is analysis:
-            _CACHE.move_to_end(key)
-            return hit[1]
-    made = Facts(analysis)
-    with _LOCK:
-        _CACHE[key] = (analysis, made)
-        while len(_CACHE) > 16:
-            _CACHE.popitem(last=False)
-    return made
+    """The memoised facts of an analysis (of the last few)."""
+    return _FACTS.get(analysis, None, Facts, analysis)

@@ -199,7 +199,7 @@ def copy_sources(analysis: Analysis, index: int) -> tuple[str, ...]:
 
 
 #: The last analyses' shipped regions, keyed by identity (every LW2xx rule asks for them).
-_REGIONS: list[tuple[Analysis, dict[int, frozenset[str]]]] = []
+_REGIONS: IdentityMemo[dict[int, frozenset[str]]] = IdentityMemo(4)
 
 
 def shipped_regions(analysis: Analysis) -> dict[int, frozenset[str]]:
@@ -209,13 +209,7 @@ def shipped_regions(analysis: Analysis) -> dict[int, frozenset[str]]:
     shipping stage copies out of it with ``COPY --from`` (where the copy lands in a shipping
     path), and what ships from a stage built ``FROM`` it.
     """
-    for seen, result in _REGIONS:
-        if seen is analysis:
-            return result
-    result = _shipped_regions(analysis)
-    _REGIONS.insert(0, (analysis, result))
-    del _REGIONS[4:]
-    return result
+    return _REGIONS.get(analysis, None, _shipped_regions, analysis)
 
 
 def _shipped_regions(analysis: Analysis) -> dict[int, frozenset[str]]:

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Hashable
 from typing import Any, Generic, TypeVar
+from weakref import WeakSet
 
 V = TypeVar("V")
 
@@ -25,6 +26,7 @@ class IdentityMemo(Generic[V]):
         self._entries: dict[tuple[int, tuple[int, ...], Hashable],
                             tuple[object, tuple[object, ...], V]] = {}
         self._limit = limit
+        _ALL.add(self)
 
     def get(self, obj: object, extra: Hashable, compute: Callable[..., V], *args: Any,
             also: tuple[object, ...] = ()) -> V:
@@ -44,3 +46,12 @@ class IdentityMemo(Generic[V]):
     def clear(self) -> None:
         """Forget every value."""
         self._entries.clear()
+
+
+_ALL: WeakSet[IdentityMemo[Any]] = WeakSet()
+
+
+def clear_all() -> None:
+    """Empty every memo (a from-scratch analysis, for tests and benchmarks)."""
+    for memo in list(_ALL):
+        memo.clear()

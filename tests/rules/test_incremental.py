@@ -4,21 +4,18 @@ from __future__ import annotations
 
 import importlib.util
 import random
+import re
 from pathlib import Path
 
 import pytest
 
-from layerwise.model import layers as model_layers
+from layerwise import memo
 from layerwise.model.analysis import analyze
 from layerwise.rules import incremental
 from layerwise.rules.base import InstructionRule
-from layerwise.rules.buildkit import lw406_undefined_variable as lw406
 from layerwise.rules.registry import ALL_RULES
 from layerwise.rules.run import run_rules
-from layerwise.rules.secrets import commands as secret_commands
 from layerwise.rules.secrets import detector as secret_detector
-from layerwise.rules.secrets import facts as secret_facts
-from layerwise.rules.secrets import layers as secret_layers
 from layerwise.syntax import parser
 
 ROOT = Path(__file__).parents[2]
@@ -47,14 +44,9 @@ def _findings(text: str) -> str:
 
 def _fresh(text: str) -> str:
     """Findings with every cross-version cache emptied first."""
-    incremental.clear()
+    memo.clear_all()
     parser._head.cache_clear()
-    model_layers._LAYERS.clear()
-    secret_facts._RUNS.clear()
-    secret_layers._LAYERS.clear()
-    secret_commands._CREDENTIALS.clear()
     secret_detector._provider_matches.cache_clear()
-    lw406._REFERENCES.clear()
     return _findings(text)
 
 
@@ -107,6 +99,84 @@ def test_typing_in_generated_file(seed: int) -> None:
     _typing(_generate(300, seed), seed)
 
 
+def _line_ends(text: str) -> list[int]:
+    """The offset of every line end (where typing lengthens the last word of a line)."""
+    return [k for k, ch in enumerate(text) if ch == "\n"]
+
+
+@pytest.mark.parametrize("path", FIXTURES, ids=lambda p: p.name)
+def test_typing_at_line_ends(path: Path) -> None:
+    """A character typed at the end of any line, then removed, checked against a fresh run;
+    the memoised findings of other stages must never go stale."""
+    text = path.read_text(encoding="utf-8", errors="replace")
+    rng = random.Random(path.name)
+    ends = _line_ends(text)
+    previous = analyze(text)
+    run_rules(previous)
+    for at in sorted(rng.sample(ends, min(12, len(ends)))):
+        for edited in (text[:at] + rng.choice(_ALPHABET[:3] + ("1", "/", ".")) + text[at:],
+                       text):
+            previous = analyze(edited, previous=previous)
+            assert repr(run_rules(previous)) == _fresh(edited), f"typing at {at} differs"
+
+
 @pytest.mark.parametrize("name", TYPED)
 def test_typing_in_fixture(name: str) -> None:
     _typing((ROOT / "tests/syntax/fixtures" / name).read_text(encoding="utf-8"), len(name))
+
+
+#: Words that start the commands and options rules look for (cleanups, downloads, caches,
+#: secrets): deleting one, up to the next command, makes a finding appear or disappear.
+_TRIGGERS = re.compile(r"(?<![\w/.-])(?:rm|curl|wget|tar|apt-get|apt|apk|pip|pip3|npm|yarn|dnf|yum|"
+                       r"--no-cache|--no-install-recommends|--mount=\S*|-o|-O|clean|echo|cat|"
+                       r"ssh-keygen|openssl|chmod|mkdir|git|useradd|COPY|ADD)(?![\w-])")
+
+
+def _word_edits(text: str, rng: random.Random, count: int) -> list[str]:
+    """Versions of ``text`` with one command cut out of a line, or a word copied into one, the
+    line count unchanged: the edits that make rules fire or stop firing in one stage."""
+    lines = text.split("\n")
+    cuts = [(k, m.start()) for k, line in enumerate(lines) for m in _TRIGGERS.finditer(line)
+            if m.start() > 0]
+    words = [w for line in lines for w in line.split() if w not in ("\\", "`")]
+    out = []
+    for (k, at) in rng.sample(cuts, min(count, len(cuts))):
+        line = lines[k]
+        body_end = len(line.rstrip(" \\`\r"))
+        stop = min((i for i in (line.find("&&", at + 1), line.find(";", at + 1),
+                                line.find("|", at + 1)) if i > 0), default=body_end)
+        out.append("\n".join([*lines[:k], line[:at] + line[min(stop, body_end):],
+                              *lines[k + 1:]]))
+    for _ in range(count // 2):
+        k = rng.randrange(len(lines))
+        line = lines[k]
+        at = len(line.rstrip(" \\`\r"))
+        if words and at:
+            out.append("\n".join([*lines[:k], line[:at] + " " + rng.choice(words) + line[at:],
+                                  *lines[k + 1:]]))
+    return out
+
+
+def _examples() -> list[str]:
+    """The rules' documented examples (each fires or stays silent by design), six to a file:
+    multi-stage documents where every rule has something to find."""
+    blocks = [block for rule in ALL_RULES for block in
+              re.findall(r"```dockerfile\n(.*?)```", type(rule).__doc__ or "", re.DOTALL)]
+    return ["".join(blocks[k:k + 6]) for k in range(0, len(blocks), 6)]
+
+
+_DOCUMENTS = [(p.name, p.read_text(encoding="utf-8", errors="replace")) for p in FIXTURES] + [
+    (f"examples-{k}", text) for k, text in enumerate(_examples())]
+
+
+@pytest.mark.parametrize(("name", "text"), _DOCUMENTS, ids=[name for name, _ in _DOCUMENTS])
+def test_word_edits_match_fresh_run(name: str, text: str) -> None:
+    """A command cut from one line or a word added to one (a rule's trigger appears or
+    disappears in one stage), analysed from the original as the server does, against a fresh
+    run."""
+    original = analyze(text)
+    run_rules(original)
+    for n, edited in enumerate(_word_edits(text, random.Random(name), 12)):
+        analysis = analyze(edited, previous=original)
+        assert repr(run_rules(analysis)) == _fresh(edited), f"edit {n} differs:\n{edited}"
+        run_rules(analyze(text, previous=analysis))

@@ -13,6 +13,7 @@ from .context import BuildContext
 from .graph import StageGraph, build_graph
 from .layers import Layer, build_layers, workdirs
 from .scopes import Scope, global_scope, instruction_scopes
+from .revision import Revision, revise
 from .stages import Stage, StageRef, build_stages, from_refs
 from .variables import Variable
 
@@ -37,6 +38,8 @@ class Analysis:
     """The ``target`` the analysis was made for (the graph's target stage is its index)."""
     workdirs: tuple[str, ...] = ()
     """The working directory each instruction runs in."""
+    revision: Revision = field(default_factory=Revision.empty)
+    """Which parts changed since the previous version (identity tokens for memoised rules)."""
 
     @property
     def instructions(self) -> tuple[Instruction, ...]:
@@ -75,16 +78,21 @@ def analyze(text: str, path: Path | None = None, context: BuildContext | None = 
     """
     tree = parse(text, previous.dockerfile if previous is not None else None)
     instructions = tree.instructions
-    if previous is not None and _same_structure(previous, tree, target):
+    same = previous is not None and _same_structure(previous, tree, target)
+    if same and previous is not None:
         globals_, stages, scopes = previous.global_scope, previous.stages, previous.scopes
         refs, graph, stage_of = previous.refs, previous.graph, previous.stage_of
     else:
         globals_, stages, refs, scopes, stage_of, graph = _structure(tree, target)
     cwd = workdirs(instructions, stages, scopes, tree.escape)
     layers = build_layers(instructions, stages, scopes, cwd, tree.escape)
+    kept = previous if same and previous is not None and previous.context is context and (
+        previous.path == path and previous.source_problems == source_problems) else None
+    revision = revise(kept.revision if kept else None, kept.dockerfile if kept else None, tree,
+                      stages, graph)
     return Analysis(tree, path, stages, refs, graph, globals_, scopes, stage_of, context,
                     layers, source_problems, {layer.instruction: layer for layer in layers},
-                    target, cwd)
+                    target, cwd, revision)
 
 
 def _structure(tree: Dockerfile, target: str | None) -> tuple[

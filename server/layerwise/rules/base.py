@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from collections.abc import Hashable, Iterator, Mapping
 from dataclasses import dataclass, field
-from enum import IntEnum
+from enum import Enum, IntEnum
 from pathlib import Path
 from typing import TYPE_CHECKING, ClassVar
 
@@ -13,6 +13,7 @@ from ..syntax.span import Position, Span, TextEdit
 
 if TYPE_CHECKING:
     from ..model.analysis import Analysis
+    from ..model.stages import Stage
 
 
 class Severity(IntEnum):
@@ -140,13 +141,35 @@ class Rule:
                        fix, unnecessary, deprecated, data or {})
 
 
+class Reads(Enum):
+    """What a memoised rule's findings depend on, besides its :meth:`~InstructionRule.context`.
+
+    The tokens of :class:`~layerwise.model.revision.Revision` stand for these parts; a finding
+    is recomputed when the token of what it reads changes.
+    """
+
+    INSTRUCTION = "instruction"
+    """Its own instruction (object and index) and the escape character only."""
+    STRUCTURE = "structure"
+    """Also the stages, stage references, variable scopes, graph, target and build context,
+    i.e. the ``FROM``/``ARG``/``ENV``/``ONBUILD`` instructions and the ``--from`` flags (other
+    instructions only through their lines, which stay put while the structure holds)."""
+    LINEAGE = "lineage"
+    """Also every instruction of the stage's lineage: the stages it needs, transitively, and
+    the stages built ``FROM`` it (layers, working directories, later removals)."""
+
+
 class InstructionRule(Rule):
-    """A rule whose findings at instruction ``index`` depend only on that instruction object,
-    its index, the escape character and what :meth:`context` returns for the analysis.
+    """A rule whose findings at instruction ``index`` depend only on what :attr:`reads` names,
+    and on what :meth:`context` returns for the analysis.
 
     ``run_rules`` memoises such findings by instruction identity (the parser reuses the objects
-    of unchanged instructions), so :meth:`context` must cover everything else the rule reads.
+    of unchanged instructions) and by the revision tokens of what the rule reads, so
+    :attr:`reads` and :meth:`context` must cover everything the findings are made of.
     """
+
+    #: What the findings depend on beyond their instruction.
+    reads: ClassVar[Reads] = Reads.INSTRUCTION
 
     #: Instruction names the rule looks at; ``None`` for all.
     names: ClassVar[frozenset[str] | None] = None
@@ -166,3 +189,26 @@ class InstructionRule(Rule):
         for index, inst in enumerate(analysis.instructions):
             if names is None or inst.name in names:
                 yield from self.check_instruction(analysis, index)
+
+
+class StageRule(Rule):
+    """A rule checked stage by stage: the findings of a stage depend only on the structure and
+    the stage's own nodes (:attr:`Reads.STRUCTURE`) or also on its lineage
+    (:attr:`Reads.LINEAGE`), so ``run_rules`` re-checks only the stages an edit touched."""
+
+    #: What the findings of a stage depend on.
+    reads: ClassVar[Reads] = Reads.LINEAGE
+
+    def check_stage(self, analysis: Analysis, stage: Stage) -> Iterator[Finding]:
+        """Yield the findings of one stage."""
+        raise NotImplementedError
+
+    def check(self, analysis: Analysis) -> Iterator[Finding]:
+        """Check every stage, in order."""
+        for stage in analysis.stages:
+            yield from self.check_stage(analysis, stage)
+
+
+class StructureRule(Rule):
+    """A whole-document rule whose findings depend on the structure only (see
+    :attr:`Reads.STRUCTURE`): ``run_rules`` reuses them while the structure holds."""

@@ -6,8 +6,8 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field, replace
 
 from ..model.analysis import Analysis
-from .base import Finding, InstructionRule, Rule, Severity
-from .incremental import memoised_findings
+from .base import Finding, Rule, Severity
+from .incremental import is_memoised, memoised_findings
 from .registry import ALL_RULES
 from .suppression import Suppressions
 
@@ -75,7 +75,7 @@ def run_rules(analysis: Analysis, selection: RuleSelection | None = None,
     suppressions = Suppressions(analysis.dockerfile)
     findings: list[Finding] = []
     enabled = [rule for rule in rules if selection.enabled(rule)]
-    local = memoised_findings([r for r in enabled if isinstance(r, InstructionRule)], analysis)
+    local = memoised_findings([r for r in enabled if is_memoised(r)], analysis)
     for rule in enabled:
         found = local[rule.id] if rule.id in local else rule.check(analysis)
         for finding in found:

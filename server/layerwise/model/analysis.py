@@ -38,7 +38,7 @@ class Analysis:
     """The ``target`` the analysis was made for (the graph's target stage is its index)."""
     workdirs: tuple[str, ...] = ()
     """The working directory each instruction runs in."""
-    revision: Revision = field(default_factory=Revision.empty)
+    revision: Revision = field(default_factory=Revision.empty, compare=False, repr=False)
     """Which parts changed since the previous version (identity tokens for memoised rules)."""
 
     @property

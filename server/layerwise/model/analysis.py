@@ -84,15 +84,57 @@ def analyze(text: str, path: Path | None = None, context: BuildContext | None = 
         refs, graph, stage_of = previous.refs, previous.graph, previous.stage_of
     else:
         globals_, stages, refs, scopes, stage_of, graph = _structure(tree, target)
-    cwd = workdirs(instructions, stages, scopes, tree.escape)
-    layers = build_layers(instructions, stages, scopes, cwd, tree.escape)
     kept = previous if same and previous is not None and previous.context is context and (
         previous.path == path and previous.source_problems == source_problems) else None
     revision = revise(kept.revision if kept else None, kept.dockerfile if kept else None, tree,
                       stages, graph)
+    if kept is not None:
+        cwd, layers = _relayer(kept, revision, tree)
+    else:
+        cwd = workdirs(instructions, stages, scopes, tree.escape)
+        layers = build_layers(instructions, stages, scopes, cwd, tree.escape)
     return Analysis(tree, path, stages, refs, graph, globals_, scopes, stage_of, context,
                     layers, source_problems, {layer.instruction: layer for layer in layers},
                     target, cwd, revision)
+
+
+def _relayer(previous: Analysis, revision: Revision,
+             tree: Dockerfile) -> tuple[tuple[str, ...], tuple[Layer, ...]]:
+    """Working directories and layers of a version with the structure of ``previous``: only
+    the stages that changed, or whose ``FROM`` ancestors did, are worked out again."""
+    stages, old = previous.stages, previous.revision.stages
+    changed = {i for i, token in enumerate(revision.stages) if token is not old[i]}
+    if not changed:
+        return previous.workdirs, previous.layers
+    redo: set[int] = set()
+    chains: set[int] = set()
+    for stage in stages:
+        chain = _chain(stages, stage.index)
+        if not changed.isdisjoint(chain):
+            redo.add(stage.index)
+            chains.update(chain)
+    fresh = workdirs(tree.instructions, tuple(stages[i] for i in sorted(chains)),
+                     previous.scopes, tree.escape)
+    cwd = list(previous.workdirs)
+    for i in redo:
+        for j in stages[i].instructions:
+            cwd[j] = fresh[j]
+    workdir = tuple(cwd)
+    layers = [layer for layer in previous.layers if layer.stage not in redo]
+    layers.extend(build_layers(tree.instructions, tuple(stages[i] for i in sorted(redo)),
+                               previous.scopes, workdir, tree.escape))
+    layers.sort(key=lambda layer: layer.instruction)
+    return workdir, tuple(layers)
+
+
+def _chain(stages: tuple[Stage, ...], index: int) -> list[int]:
+    """A stage and its ``FROM <stage>`` ancestors."""
+    chain = []
+    current: int | None = index
+    while current is not None and current not in chain:
+        chain.append(current)
+        current = stages[current].base_stage
+    return chain
 
 
 def _structure(tree: Dockerfile, target: str | None) -> tuple[

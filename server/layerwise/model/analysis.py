@@ -12,8 +12,8 @@ from ..syntax.source import SourceProblem, decode
 from .context import BuildContext
 from .graph import StageGraph, build_graph
 from .layers import Layer, build_layers, workdirs
-from .scopes import Scope, global_scope, instruction_scopes
 from .revision import Revision, revise
+from .scopes import Scope, global_scope, instruction_scopes
 from .stages import Stage, StageRef, build_stages, from_refs
 from .variables import Variable
 

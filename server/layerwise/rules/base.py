@@ -154,6 +154,8 @@ class Reads(Enum):
     """Also the stages, stage references, variable scopes, graph, target and build context,
     i.e. the ``FROM``/``ARG``/``ENV``/``ONBUILD`` instructions and the ``--from`` flags (other
     instructions only through their lines, which stay put while the structure holds)."""
+    STAGE = "stage"
+    """Also every node of the instruction's stage (its other instructions, comments, blanks)."""
     LINEAGE = "lineage"
     """Also every instruction of the stage's lineage: the stages it needs, transitively, and
     the stages built ``FROM`` it (layers, working directories, later removals)."""
@@ -193,8 +195,9 @@ class InstructionRule(Rule):
 
 class StageRule(Rule):
     """A rule checked stage by stage: the findings of a stage depend only on the structure and
-    the stage's own nodes (:attr:`Reads.STRUCTURE`) or also on its lineage
-    (:attr:`Reads.LINEAGE`), so ``run_rules`` re-checks only the stages an edit touched."""
+    the stage's own nodes (:attr:`Reads.STAGE`, also meant by the weaker levels) or also on its
+    lineage (:attr:`Reads.LINEAGE`), so ``run_rules`` re-checks only the stages an edit
+    touched."""
 
     #: What the findings of a stage depend on.
     reads: ClassVar[Reads] = Reads.LINEAGE

@@ -8,7 +8,7 @@ lookup for every other stage.
 
 from __future__ import annotations
 
-from collections.abc import Hashable, Sequence
+from collections.abc import Hashable, Iterator, Sequence
 from typing import TypeGuard
 
 from ..memo import IdentityMemo
@@ -29,7 +29,6 @@ _STAGE_RULES: IdentityMemo[tuple[Finding, ...]] = IdentityMemo(1 << 14)
 #: structure token -> ((rule id,), findings)
 _STRUCTURES: IdentityMemo[tuple[Finding, ...]] = IdentityMemo(1 << 10)
 _CONTEXT = InstructionRule.context
-_STRENGTH = {Reads.INSTRUCTION: 0, Reads.STRUCTURE: 1, Reads.LINEAGE: 2}
 
 
 def is_memoised(rule: Rule) -> TypeGuard[Memoised]:
@@ -48,7 +47,7 @@ def memoised_findings(rules: Sequence[Memoised], analysis: Analysis) -> dict[str
     walk_rules = walk.instruction_rules + walk.stage_rules
     first = analysis.stages[0].instructions[0] if analysis.stages else len(analysis.instructions)
     for index in range(first):
-        walk.add(out, walk.instruction(index))
+        walk.add(out, index)
     revision = analysis.revision
     for stage in analysis.stages:
         found = _STAGES.get(revision.lineages[stage.index], (stage.index, walk.key),
@@ -71,34 +70,33 @@ class _Walk:
             rule.context(analysis) for rule in self.instruction_rules
             if type(rule).context is not _CONTEXT)
         self.key = (tuple(r.id for r in rules), analysis.dockerfile.escape, contexts)
-        self._plans: dict[str, tuple[tuple[InstructionRule, ...], Reads]] = {}
+        self._plans: dict[str, tuple[tuple[Reads, tuple[InstructionRule, ...]], ...]] = {}
         self._slot = {rule.id: k for k, rule in enumerate(self.instruction_rules)}
 
-    def _plan(self, name: str) -> tuple[tuple[InstructionRule, ...], Reads]:
+    def _plan(self, name: str) -> tuple[tuple[Reads, tuple[InstructionRule, ...]], ...]:
+        """The rules that look at instructions named ``name``, grouped by what they read."""
         plan = self._plans.get(name)
         if plan is None:
-            applicable = tuple(r for r in self.instruction_rules
-                               if r.names is None or name in r.names)
-            reads = max((r.reads for r in applicable), key=_STRENGTH.__getitem__,
-                        default=Reads.INSTRUCTION)
-            plan = self._plans[name] = (applicable, reads)
+            applicable = [r for r in self.instruction_rules if r.names is None or name in r.names]
+            plan = self._plans[name] = tuple(
+                (reads, group) for reads in Reads
+                if (group := tuple(r for r in applicable if r.reads is reads)))
         return plan
 
-    def instruction(self, index: int) -> tuple[tuple[InstructionRule, ...], _Found]:
-        """The applicable instruction rules at ``index`` and their (memoised) findings."""
+    def instruction(self, index: int) -> Iterator[tuple[InstructionRule, tuple[Finding, ...]]]:
+        """The applicable instruction rules at ``index`` with their (memoised) findings; each
+        group of rules reading the same part is memoised by that part's token."""
         analysis = self.analysis
         inst = analysis.instructions[index]
-        applicable, reads = self._plan(inst.name)
-        if not applicable:
-            return applicable, ()
-        token = _token(analysis, index, reads)
-        return applicable, _INSTRUCTIONS.get(inst, (index, self.key, token), _check, applicable,
-                                             analysis, index)
+        for reads, rules in self._plan(inst.name):
+            token = _token(analysis, index, reads)
+            found = _INSTRUCTIONS.get(inst, (index, self.key, reads, token), _check, rules,
+                                      analysis, index)
+            yield from zip(rules, found, strict=True)
 
-    def add(self, out: dict[str, list[Finding]],
-            found: tuple[tuple[InstructionRule, ...], _Found]) -> None:
+    def add(self, out: dict[str, list[Finding]], index: int) -> None:
         """Append one instruction's findings to ``out``."""
-        for rule, findings in zip(*found, strict=True):
+        for rule, findings in self.instruction(index):
             if findings:
                 out[rule.id].extend(findings)
 
@@ -106,15 +104,14 @@ class _Walk:
         """Every instruction rule's and stage rule's findings in one stage."""
         per_rule: list[list[Finding]] = [[] for _ in self.instruction_rules]
         for index in stage.instructions:
-            applicable, found = self.instruction(index)
-            for rule, findings in zip(applicable, found, strict=True):
+            for rule, findings in self.instruction(index):
                 if findings:
                     per_rule[self._slot[rule.id]].extend(findings)
         revision = self.analysis.revision
         staged = tuple(
-            _STAGE_RULES.get(revision.stages[stage.index] if rule.reads is not Reads.LINEAGE
-                        else revision.lineages[stage.index], (stage.index, rule.id),
-                        _stage_findings, rule, self.analysis, stage)
+            _STAGE_RULES.get(revision.lineages[stage.index] if rule.reads is Reads.LINEAGE
+                             else revision.stages[stage.index], (stage.index, rule.id),
+                             _stage_findings, rule, self.analysis, stage)
             for rule in self.stage_rules)
         return tuple(tuple(f) for f in per_rule) + staged
 
@@ -127,7 +124,7 @@ def _token(analysis: Analysis, index: int, reads: Reads) -> object:
     stage = analysis.stage_of[index]
     if reads is Reads.STRUCTURE or stage < 0:
         return revision.structure
-    return revision.lineages[stage]
+    return revision.stages[stage] if reads is Reads.STAGE else revision.lineages[stage]
 
 
 def _check(rules: tuple[InstructionRule, ...], analysis: Analysis, index: int) -> _Found:

@@ -8,7 +8,7 @@ for the bytes at stake. Nothing here parses text: it reads ``Analysis.layers``.
 from __future__ import annotations
 
 import posixpath
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Hashable, Iterable, Iterator
 from dataclasses import dataclass, replace
 
 from ...memo import IdentityMemo
@@ -18,6 +18,7 @@ from ...model.layers import Layer, LayerPackages, LayerPath
 from ...model.variables import expand
 from ...syntax.nodes import Instruction, Token
 from ...syntax.span import Position, Span
+from ..base import Finding
 
 #: File names that hold an archive, a package or an installer.
 ARCHIVES = (".tar", ".tar.gz", ".tgz", ".tar.bz2", ".tbz2", ".tbz", ".tar.xz", ".txz",
@@ -81,18 +82,29 @@ def layer_line(analysis: Analysis, layer: Layer) -> int:
     return analysis.instructions[layer.instruction].start_line + 1
 
 
+def stage_layers(analysis: Analysis, stage: int) -> tuple[Layer, ...]:
+    """The layers of one stage, in build order."""
+    known = _STAGE_LAYERS.get(analysis, None, dict)
+    found = known.get(stage)
+    if found is None:
+        index = analysis.layer_index
+        found = known[stage] = tuple(index[i] for i in analysis.stages[stage].instructions
+                                     if i in index)
+    return found
+
+
 def chain_layers(analysis: Analysis) -> tuple[Layer, ...]:
     """The layers of the image chain, in build order (base stages come first in the file)."""
-    known = _LINEAGES.get(analysis, None, dict)
+    known = _STAGE_LAYERS.get(analysis, None, dict)
     found = known.get(None)
     if found is None:
-        chain = set(analysis.graph.image_chain)
-        found = known[None] = tuple(layer for layer in analysis.layers if layer.stage in chain)
+        found = known[None] = tuple(layer for stage in sorted(analysis.graph.image_chain)
+                                    for layer in stage_layers(analysis, stage))
     return found
 
 
 #: Per analysis (the last few): the image chain's layers (key None) and each stage's (its index).
-_LINEAGES: IdentityMemo[dict[int | None, tuple[Layer, ...]]] = IdentityMemo(4)
+_STAGE_LAYERS: IdentityMemo[dict[int | None, tuple[Layer, ...]]] = IdentityMemo(4)
 
 
 def in_chain(analysis: Analysis, layer: Layer) -> bool:
@@ -104,12 +116,28 @@ def lineage(analysis: Analysis, layer: Layer) -> tuple[Layer, ...]:
     """The layers a later instruction of ``layer``'s stage sees: the chain, or the stage."""
     if in_chain(analysis, layer):
         return chain_layers(analysis)
-    known = _LINEAGES.get(analysis, None, dict)
-    found = known.get(layer.stage)
-    if found is None:
-        found = known[layer.stage] = tuple(
-            other for other in analysis.layers if other.stage == layer.stage)
-    return found
+    return stage_layers(analysis, layer.stage)
+
+
+def chain_findings(analysis: Analysis, rule: str,
+                   find: Callable[[Analysis], Iterable[tuple[int, Finding]]]
+                   ) -> dict[int, tuple[Finding, ...]]:
+    """A rule's findings over the whole image chain (``find`` yields each with its stage), by
+    stage, found once per analysis: the lineage of a chain stage holds the whole chain, so a
+    stage rule can report its stage's share."""
+    return _CHAIN_FINDINGS.get(analysis, rule, _by_stage, find, analysis)
+
+
+#: Per analysis and rule id: :func:`chain_findings`.
+_CHAIN_FINDINGS: IdentityMemo[dict[int, tuple[Finding, ...]]] = IdentityMemo(16)
+
+
+def _by_stage(find: Callable[[Analysis], Iterable[tuple[int, Finding]]],
+              analysis: Analysis) -> dict[int, tuple[Finding, ...]]:
+    out: dict[int, list[Finding]] = {}
+    for stage, finding in find(analysis):
+        out.setdefault(stage, []).append(finding)
+    return {stage: tuple(found) for stage, found in out.items()}
 
 
 def later_layers(analysis: Analysis, layer: Layer) -> Iterator[Layer]:
@@ -142,13 +170,33 @@ def created(analysis: Analysis, layer: Layer) -> tuple[LayerPath, ...]:
     return (LayerPath(replace(made.effect, path=path), made.span),)
 
 
-def walk(analysis: Analysis, chain: Iterable[Layer]) -> Iterator[tuple[Layer, tuple[Hit, ...]]]:
-    """Each layer with the paths earlier layers left in the image (and still visible)."""
+def walk(analysis: Analysis) -> tuple[tuple[Layer, tuple[Hit, ...]], ...]:
+    """Each layer of the image chain with the paths earlier layers left in the image (and
+    still visible); walked once per analysis."""
+    return _WALKS.get(analysis, None, _walk, analysis)
+
+
+#: Per analysis: :func:`walk`.
+_WALKS: IdentityMemo[tuple[tuple[Layer, tuple[Hit, ...]], ...]] = IdentityMemo(4)
+
+
+def _walk(analysis: Analysis) -> tuple[tuple[Layer, tuple[Hit, ...]], ...]:
+    out = []
     live: list[Hit] = []
-    for layer in chain:
-        yield layer, tuple(live)
+    for layer in chain_layers(analysis):
+        out.append((layer, tuple(live)))
         live = [h for h in live if not _gone(h, layer)]
-        live.extend(Hit(layer, p) for p in created(analysis, layer) if _kept(layer, p))
+        live.extend(_KEPT.get(layer, None, _kept_hits, analysis, layer,
+                              also=(instruction(analysis, layer),)))
+    return tuple(out)
+
+
+#: Per layer (and its instruction): what it leaves in the image, for :func:`walk`.
+_KEPT: IdentityMemo[tuple[Hit, ...]] = IdentityMemo(1 << 14)
+
+
+def _kept_hits(analysis: Analysis, layer: Layer) -> tuple[Hit, ...]:
+    return tuple(Hit(layer, p) for p in created(analysis, layer) if _kept(layer, p))
 
 
 def _gone(producer: Hit, layer: Layer) -> bool:
@@ -198,8 +246,12 @@ def copy_sources(analysis: Analysis, index: int) -> tuple[str, ...]:
                  for t in tokens[:-1])
 
 
-#: The last analyses' shipped regions, keyed by identity (every LW2xx rule asks for them).
-_REGIONS: IdentityMemo[dict[int, frozenset[str]]] = IdentityMemo(4)
+#: Shipped regions per structure and ``COPY --from`` layers, with :func:`shipping` of them.
+_REGIONS: IdentityMemo[tuple[dict[int, frozenset[str]], Hashable]] = IdentityMemo(64)
+#: The last analyses' shipped regions (every LW2xx rule asks for them).
+_REGIONS_OF: IdentityMemo[tuple[dict[int, frozenset[str]], Hashable]] = IdentityMemo(4)
+#: Per structure: the instructions of the ``COPY --from`` that name a stage.
+_COPIES: IdentityMemo[tuple[int, ...]] = IdentityMemo(64)
 
 
 def shipped_regions(analysis: Analysis) -> dict[int, frozenset[str]]:
@@ -209,7 +261,35 @@ def shipped_regions(analysis: Analysis) -> dict[int, frozenset[str]]:
     shipping stage copies out of it with ``COPY --from`` (where the copy lands in a shipping
     path), and what ships from a stage built ``FROM`` it.
     """
-    return _REGIONS.get(analysis, None, _shipped_regions, analysis)
+    return _REGIONS_OF.get(analysis, None, _regions, analysis)[0]
+
+
+def shipping(analysis: Analysis) -> Hashable:
+    """What the findings of artifact stages read beyond their lineage: the regions of every
+    artifact stage (they depend on the stages that copy from it and on their working
+    directories). The same object while those do not change: a cheap memo context."""
+    return _REGIONS_OF.get(analysis, None, _regions, analysis)[1]
+
+
+def _regions(analysis: Analysis) -> tuple[dict[int, frozenset[str]], Hashable]:
+    """Shipped regions and their :func:`shipping` context, reused while the structure and the
+    layers of the ``COPY --from`` hold (nothing else goes into them)."""
+    structure = analysis.revision.structure
+    copies = _COPIES.get(structure, None, _copy_instructions, analysis)
+    layers = tuple(analysis.layer_index.get(i) for i in copies)
+    return _REGIONS.get(structure, None, _shipping, analysis, also=layers)
+
+
+def _copy_instructions(analysis: Analysis) -> tuple[int, ...]:
+    return tuple(ref.instruction for ref in analysis.refs
+                 if ref.kind == "copy" and ref.target is not None)
+
+
+def _shipping(analysis: Analysis) -> tuple[dict[int, frozenset[str]], Hashable]:
+    regions = _shipped_regions(analysis)
+    graph = analysis.graph
+    return regions, frozenset((stage, region) for stage, region in regions.items()
+                              if graph.is_artifact(stage))
 
 
 def _shipped_regions(analysis: Analysis) -> dict[int, frozenset[str]]:
@@ -250,23 +330,21 @@ def _shipped_regions(analysis: Analysis) -> dict[int, frozenset[str]]:
     return {s.index: frozenset(effective(s.index)) for s in stages}
 
 
-def ships(analysis: Analysis, layer: Layer, path: str, recursive: bool = True,
-          regions: dict[int, frozenset[str]] | None = None) -> bool:
+def ships(analysis: Analysis, layer: Layer, path: str, recursive: bool = True) -> bool:
     """Tell whether a path a layer leaves behind reaches the target image."""
     if in_chain(analysis, layer):
         return True
     if not analysis.graph.is_artifact(layer.stage):
         return False
-    found = regions if regions is not None else shipped_regions(analysis)
-    return any(overlaps(r, path, recursive) for r in found.get(layer.stage, ()))
+    return any(overlaps(r, path, recursive)
+               for r in shipped_regions(analysis).get(layer.stage, ()))
 
 
-def leftover_layers(analysis: Analysis) -> Iterator[Layer]:
-    """RUN layers whose leftovers may reach the image: image chain and artifact stages."""
+def leftover(analysis: Analysis, layer: Layer) -> bool:
+    """Tell whether a layer is a RUN whose leftovers may reach the image: in the image chain
+    or in an artifact stage."""
     graph = analysis.graph
-    for layer in analysis.layers:
-        if layer.name == "RUN" and (graph.in_image(layer.stage) or graph.is_artifact(layer.stage)):
-            yield layer
+    return layer.name == "RUN" and (graph.in_image(layer.stage) or graph.is_artifact(layer.stage))
 
 
 def artifact_note(analysis: Analysis, layer: Layer) -> str:
@@ -358,13 +436,12 @@ def op_cache(layer: Layer, package: LayerPackages) -> LayerPath | None:
                  if p.kind == "cache" and p.span == package.manager_span), None)
 
 
-def shipped_cache(analysis: Analysis, layer: Layer, package: LayerPackages,
-                  regions: dict[int, frozenset[str]]) -> LayerPath | None:
+def shipped_cache(analysis: Analysis, layer: Layer, package: LayerPackages) -> LayerPath | None:
     """The cache a package command fills, when nothing empties it and it reaches the image."""
     cache = op_cache(layer, package)
     if cache is None or cleaned(analysis, layer, cache):
         return None
-    return cache if ships(analysis, layer, cache.path, True, regions) else None
+    return cache if ships(analysis, layer, cache.path) else None
 
 
 def cache_left_message(analysis: Analysis, layer: Layer, package: LayerPackages,

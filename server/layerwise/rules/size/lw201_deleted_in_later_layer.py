@@ -9,8 +9,9 @@ from dataclasses import dataclass
 from ...model.analysis import Analysis
 from ...model.layers import Layer, LayerPackages, LayerPath
 from ...model.shell import Word
+from ...model.stages import Stage
 from ...syntax.span import TextEdit
-from ..base import Finding, Fix, Related, Rule, Severity
+from ..base import Finding, Fix, Related, Severity, StageRule
 from ._edits import (
     append_command,
     checked_fix,
@@ -27,6 +28,7 @@ from ._edits import (
 from ._layers import (
     Hit,
     below,
+    chain_findings,
     chain_layers,
     family,
     file_class,
@@ -60,7 +62,7 @@ class _Installed:
     family: str
 
 
-class DeletedInLaterLayer(Rule):
+class DeletedInLaterLayer(StageRule):
     """## What it does
     Follows files across the layers of the image: reports a removal (`rm`, `find -delete`,
     a package manager's clean, `apt-get purge`) of a path or package that an **earlier**
@@ -99,10 +101,16 @@ class DeletedInLaterLayer(Rule):
     severity = Severity.WARNING
     summary = "Removing a path an earlier layer added does not shrink the image"
 
-    def check(self, analysis: Analysis) -> Iterator[Finding]:
+    def check_stage(self, analysis: Analysis, stage: Stage) -> Iterator[Finding]:
+        """Report this stage's share of the image chain's findings (its lineage holds the
+        chain: every earlier layer and every later removal)."""
+        if analysis.graph.in_image(stage.index):
+            yield from chain_findings(analysis, self.id, self._chain).get(stage.index, ())
+
+    def _chain(self, analysis: Analysis) -> Iterator[tuple[int, Finding]]:
         """Walk the image chain's layers in order, tracking what each one leaves behind."""
         chain = chain_layers(analysis)
-        for position, (layer, live) in enumerate(walk(analysis, chain)):
+        for position, (layer, live) in enumerate(walk(analysis)):
             reported: set[int] = set()
             for removal in layer.removed:
                 if removal.kind not in _REMOVAL_KINDS or not removal.effect.exact:
@@ -113,7 +121,8 @@ class DeletedInLaterLayer(Rule):
                 if hits:
                     reported.update(hits)
                     producers = [live[n] for n in hits]
-                    yield self._report(analysis, chain, position, removal, producers)
+                    yield layer.stage, self._report(analysis, chain, position, removal,
+                                                    producers)
         yield from self._packages(analysis, chain)
 
     # -- paths ----------------------------------------------------------------------------------
@@ -149,7 +158,8 @@ class DeletedInLaterLayer(Rule):
 
     # -- packages -------------------------------------------------------------------------------
 
-    def _packages(self, analysis: Analysis, chain: Sequence[Layer]) -> Iterator[Finding]:
+    def _packages(self, analysis: Analysis,
+                  chain: Sequence[Layer]) -> Iterator[tuple[int, Finding]]:
         installed: list[_Installed] = []
         for layer in chain:
             for package in layer.packages:
@@ -158,7 +168,8 @@ class DeletedInLaterLayer(Rule):
                 if kind is None:
                     continue
                 if op.action in _REMOVES:
-                    yield from self._removed_packages(analysis, layer, package, kind, installed)
+                    yield from ((layer.stage, finding) for finding in self._removed_packages(
+                        analysis, layer, package, kind, installed))
                     installed = [i for i in installed
                                  if not _uninstalls(package, kind, i, layer)]
             for package in layer.packages:

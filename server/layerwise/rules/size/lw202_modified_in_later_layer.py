@@ -9,8 +9,9 @@ from collections.abc import Iterator, Sequence
 from ...model.analysis import Analysis
 from ...model.layers import Layer, LayerPath
 from ...model.shell import Command, Word
+from ...model.stages import Stage
 from ...syntax.nodes import Instruction
-from ..base import Finding, Fix, Related, Rule, Severity
+from ..base import Finding, Fix, Related, Severity, StageRule
 from ._edits import (
     append_command,
     checked_fix,
@@ -23,6 +24,7 @@ from ._edits import (
 from ._layers import (
     Hit,
     below,
+    chain_findings,
     chain_layers,
     created,
     describe,
@@ -46,7 +48,7 @@ _EXECUTABLE = frozenset({"+x", "a+x", "ugo+x"})
 _OWNER = re.compile(r"[A-Za-z0-9_][A-Za-z0-9_.-]*(:[A-Za-z0-9_][A-Za-z0-9_.-]*)?")
 
 
-class ModifiedInLaterLayer(Rule):
+class ModifiedInLaterLayer(StageRule):
     """## What it does
     Reports a `chmod`, `chown`, `chgrp`, `setfacl`, `touch`, `sed -i`, `mv` or `cp` that
     changes or replaces a path an **earlier** layer of the image added.
@@ -80,10 +82,16 @@ class ModifiedInLaterLayer(Rule):
     severity = Severity.WARNING
     summary = "Changing a path an earlier layer added stores a second copy of it"
 
-    def check(self, analysis: Analysis) -> Iterator[Finding]:
+    def check_stage(self, analysis: Analysis, stage: Stage) -> Iterator[Finding]:
+        """Report this stage's share of the image chain's findings (its lineage holds the
+        chain: every earlier layer)."""
+        if analysis.graph.in_image(stage.index):
+            yield from chain_findings(analysis, self.id, self._chain).get(stage.index, ())
+
+    def _chain(self, analysis: Analysis) -> Iterator[tuple[int, Finding]]:
         """Match each change of a later layer against what earlier layers left behind."""
         chain = chain_layers(analysis)
-        for position, (layer, live) in enumerate(walk(analysis, chain)):
+        for position, (layer, live) in enumerate(walk(analysis)):
             if layer.name != "RUN":
                 continue
             changes = [*layer.modified, *(r for r in layer.removed if r.kind == "move")]
@@ -95,7 +103,8 @@ class ModifiedInLaterLayer(Rule):
                 if hits:
                     reported.update(hits)
                     producers = [live[n] for n in hits]
-                    yield self._report(analysis, chain[:position], layer, change, producers)
+                    yield layer.stage, self._report(analysis, chain[:position], layer, change,
+                                                    producers)
 
     def _report(self, analysis: Analysis, before: Sequence[Layer], layer: Layer,
                 change: LayerPath, producers: list[Hit]) -> Finding:

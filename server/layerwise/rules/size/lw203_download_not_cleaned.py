@@ -3,23 +3,24 @@
 from __future__ import annotations
 
 import posixpath
-from collections.abc import Iterator
+from collections.abc import Hashable, Iterator
 
+from ...memo import IdentityMemo
 from ...model.analysis import Analysis
 from ...model.layers import Layer, LayerPath
-from ..base import Finding, Related, Rule, Severity
+from ..base import Finding, Related, Severity
 from ._edits import append_command, checked_fix, quote
 from ._layers import (
     artifact_note,
     file_class,
     later_layers,
-    leftover_layers,
     line_of,
     removal_in,
     removed_later,
-    shipped_regions,
+    shipping,
     ships,
 )
+from ._leftover import LeftoverRule
 
 #: What the catalog counts as an archive, a package or an installer.
 _SUFFIXES = (".tgz", ".zip", ".deb", ".rpm", ".apk", ".whl", ".gem", ".run", ".sh", ".exe",
@@ -33,7 +34,7 @@ def wanted(path: str) -> bool:
     return name.endswith(_SUFFIXES) or ".tar." in name
 
 
-class DownloadNotCleaned(Rule):
+class DownloadNotCleaned(LeftoverRule):
     """## What it does
     Reports a file that a `RUN` downloads (`curl -o`, `curl -O`, `wget`, `aria2c`), then
     extracts, installs or runs, but never removes: an archive, a package or an installer.
@@ -63,26 +64,28 @@ class DownloadNotCleaned(Rule):
     severity = Severity.WARNING
     summary = "Downloaded archive or installer is used but not removed in the same RUN"
 
-    def check(self, analysis: Analysis) -> Iterator[Finding]:
+    def context(self, analysis: Analysis) -> Hashable:
+        """The shipped regions of the artifact stages and the image's commands (an artifact
+        stage's lineage does not hold the image chain)."""
+        return shipping(analysis), _payload_words(analysis)
+
+    def check_layer(self, analysis: Analysis, layer: Layer) -> Iterator[Finding]:
         """Report consumed downloads that stay in their layer and reach the image."""
-        regions = shipped_regions(analysis)
-        payload = _payload_words(analysis)
-        for layer in leftover_layers(analysis):
-            for download in layer.created:
-                if download.kind != "download" or not wanted(download.path):
-                    continue
-                if _payload(download.path, payload):
-                    continue
-                use = _consumer(analysis, layer, download)
-                if use is None:
-                    continue
-                if removal_in(layer, download.path, False, after=download.span.start) is not None:
-                    continue
-                if removed_later(analysis, layer, download.path, False) is not None:
-                    continue  # LW201 reports the late removal
-                if not ships(analysis, layer, download.path, False, regions):
-                    continue
-                yield self._report(analysis, layer, download, use)
+        for download in layer.created:
+            if download.kind != "download" or not wanted(download.path):
+                continue
+            if _payload(download.path, _payload_words(analysis)):
+                continue
+            use = _consumer(analysis, layer, download)
+            if use is None:
+                continue
+            if removal_in(layer, download.path, False, after=download.span.start) is not None:
+                continue
+            if removed_later(analysis, layer, download.path, False) is not None:
+                continue  # LW201 reports the late removal
+            if not ships(analysis, layer, download.path, False):
+                continue
+            yield self._report(analysis, layer, download, use)
 
     def _report(self, analysis: Analysis, layer: Layer, download: LayerPath,
                 use: tuple[Layer, LayerPath]) -> Finding:
@@ -122,20 +125,32 @@ def _consumer(analysis: Analysis, layer: Layer, download: LayerPath) -> tuple[
     return None
 
 
-def _payload_words(analysis: Analysis) -> tuple[str, ...]:
-    """The image's CMD and ENTRYPOINT texts: the files they name are the payload."""
+def _payload_words(analysis: Analysis) -> frozenset[str]:
+    """The image's CMD and ENTRYPOINT texts: the files they name are the payload (the same
+    object while the image chain's stages do not change)."""
+    revision = analysis.revision
+    tokens = tuple(revision.stages[i] for i in analysis.graph.image_chain)
+    return _PAYLOADS.get(revision.structure, None, _image_commands, analysis, also=tokens)
+
+
+#: CMD and ENTRYPOINT texts per structure and image-chain stage tokens.
+_PAYLOADS: IdentityMemo[frozenset[str]] = IdentityMemo(64)
+
+
+def _image_commands(analysis: Analysis) -> frozenset[str]:
     texts: list[str] = []
+    instructions = analysis.instructions
     for index in analysis.graph.image_chain:
         for i in analysis.stages[index].instructions:
-            inst = analysis.instructions[i]
+            inst = instructions[i]
             if inst.name in ("CMD", "ENTRYPOINT") and inst.json:
                 texts.extend(t.value for t in inst.exec_args)
             elif inst.name in ("CMD", "ENTRYPOINT"):
                 texts.append(inst.args.value)
-    return tuple(texts)
+    return frozenset(texts)
 
 
-def _payload(path: str, texts: tuple[str, ...]) -> bool:
+def _payload(path: str, texts: frozenset[str]) -> bool:
     """A file the image runs: named by CMD/ENTRYPOINT, or placed in a ``bin`` directory."""
     if "bin" in path.split("/")[:-1]:
         return True

@@ -6,7 +6,7 @@ from collections.abc import Iterator
 
 from ...model.analysis import Analysis
 from ...model.layers import Layer, LayerPackages
-from ..base import Finding, Related, Rule, Severity
+from ..base import Finding, Related, Severity
 from ._edits import append_command, checked_fix
 from ._layers import (
     APT,
@@ -14,7 +14,6 @@ from ._layers import (
     after,
     artifact_note,
     cleaned,
-    leftover_layers,
     line_of,
     lineage,
     lone_update,
@@ -23,16 +22,16 @@ from ._layers import (
     relies_on_index,
     removal_in,
     removed_later,
-    shipped_regions,
     ships,
 )
+from ._leftover import LeftoverRule
 
 _LISTS = "/var/lib/apt/lists"
 _ARCHIVES = "/var/cache/apt/archives"
 _DOCKER_CLEAN = "/etc/apt/apt.conf.d/docker-clean"
 
 
-class AptListsNotRemoved(Rule):
+class AptListsNotRemoved(LeftoverRule):
     """## What it does
     Reports an `apt-get update` (or `apt update`, `aptitude update`) whose package lists are
     not removed in the same `RUN`. Recognised cleanups: `rm -rf /var/lib/apt/lists/*` (or the
@@ -69,29 +68,26 @@ class AptListsNotRemoved(Rule):
     severity = Severity.WARNING
     summary = "apt package lists are not removed in the RUN that downloads them"
 
-    def check(self, analysis: Analysis) -> Iterator[Finding]:
+    def check_layer(self, analysis: Analysis, layer: Layer) -> Iterator[Finding]:
         """Report updates whose lists reach the image, and uncleaned archives (docker-clean)."""
-        regions = shipped_regions(analysis)
-        for layer in leftover_layers(analysis):
-            for package in layer.packages:
-                op = package.op
-                if op.manager not in APT:
-                    continue
-                if op.action == "update":
-                    finding = self._lists(analysis, layer, package, regions)
-                elif op.action in ("install", "upgrade"):
-                    finding = self._archives(analysis, layer, package, regions)
-                else:
-                    finding = None
-                if finding is not None:
-                    yield finding
+        for package in layer.packages:
+            op = package.op
+            if op.manager not in APT:
+                continue
+            if op.action == "update":
+                finding = self._lists(analysis, layer, package)
+            elif op.action in ("install", "upgrade"):
+                finding = self._archives(analysis, layer, package)
+            else:
+                finding = None
+            if finding is not None:
+                yield finding
 
-    def _lists(self, analysis: Analysis, layer: Layer, package: LayerPackages,
-               regions: dict[int, frozenset[str]]) -> Finding | None:
+    def _lists(self, analysis: Analysis, layer: Layer, package: LayerPackages) -> Finding | None:
         cache = op_cache(layer, package)
         if cache is None or layer.mounted(_LISTS) or layer.mounted("/var/lib/apt"):
             return None
-        if cleaned(analysis, layer, cache) or not ships(analysis, layer, _LISTS, True, regions):
+        if cleaned(analysis, layer, cache) or not ships(analysis, layer, _LISTS, True):
             return None
         if lone_update(analysis, layer) is not None:
             return None  # LW210 reports an update in a RUN of its own
@@ -104,8 +100,7 @@ class AptListsNotRemoved(Rule):
             f"the apt package lists downloaded at line {line_of(package)} are not removed in "
             f"this RUN: they stay in its layer{artifact_note(analysis, layer)}", fix=fix)
 
-    def _archives(self, analysis: Analysis, layer: Layer, package: LayerPackages,
-                  regions: dict[int, frozenset[str]]) -> Finding | None:
+    def _archives(self, analysis: Analysis, layer: Layer, package: LayerPackages) -> Finding | None:
         disabled = _docker_clean_removed(analysis, layer, package)
         if disabled is None or layer.mounted(_ARCHIVES) or layer.mounted("/var/cache/apt"):
             return None
@@ -115,7 +110,7 @@ class AptListsNotRemoved(Rule):
         if removal_in(layer, _ARCHIVES, True, after=package.manager_span.start) is not None or \
                 removed_later(analysis, layer, _ARCHIVES, True):
             return None
-        if not ships(analysis, layer, _ARCHIVES, True, regions):
+        if not ships(analysis, layer, _ARCHIVES, True):
             return None
         edit = append_command(analysis, layer, "apt-get clean")
         fix = checked_fix("Run apt-get clean at the end of the RUN", (edit,)) if edit else None

@@ -7,24 +7,23 @@ from collections.abc import Iterator
 
 from ...model.analysis import Analysis
 from ...model.layers import Layer, LayerPackages
-from ..base import Finding, Rule, Severity
+from ..base import Finding, Severity
 from ._edits import checked_fix, insert_after
 from ._layers import (
     artifact_note,
     instruction,
-    leftover_layers,
     lineage,
     op_span,
-    shipped_regions,
     ships,
     words_of,
 )
+from ._leftover import LeftoverRule
 
 _OFF = re.compile(r"APT::Install-Recommends\s*=?\s*\"?(0|false|no|off)\"?", re.IGNORECASE)
 _CONFIG = ("/etc/apt/apt.conf.d/", "/etc/apt/apt.conf")
 
 
-class AptInstallRecommends(Rule):
+class AptInstallRecommends(LeftoverRule):
     """## What it does
     Reports `apt-get install` (or `apt install`) without `--no-install-recommends`, unless
     `-o APT::Install-Recommends=false` is given or an earlier instruction of the image wrote
@@ -56,30 +55,28 @@ class AptInstallRecommends(Rule):
     severity = Severity.INFORMATION
     summary = "apt-get install without --no-install-recommends"
 
-    def check(self, analysis: Analysis) -> Iterator[Finding]:
+    def check_layer(self, analysis: Analysis, layer: Layer) -> Iterator[Finding]:
         """Report installs that pull recommended packages into the image."""
-        regions = shipped_regions(analysis)
-        for layer in leftover_layers(analysis):
-            for package in layer.packages:
-                op = package.op
-                if op.manager not in ("apt-get", "apt") or op.action != "install":
-                    continue
-                if not op.packages or _declines(package) or _local_only(package):
-                    continue
-                if not ships(analysis, layer, "/usr", False, regions):  # all of /usr ships
-                    continue
-                if _configured(analysis, layer, package):
-                    continue
-                fix = None
-                if package.action_span is not None:
-                    fix = checked_fix("Add --no-install-recommends",
-                              (insert_after(package.action_span, " --no-install-recommends"),),
-                              safe=False)
-                yield self.finding(
-                    op_span(package),
-                    "apt-get install without --no-install-recommends also installs the "
-                    f"recommended packages into this layer{artifact_note(analysis, layer)}",
-                    fix=fix)
+        for package in layer.packages:
+            op = package.op
+            if op.manager not in ("apt-get", "apt") or op.action != "install":
+                continue
+            if not op.packages or _declines(package) or _local_only(package):
+                continue
+            if not ships(analysis, layer, "/usr", False):  # all of /usr ships
+                continue
+            if _configured(analysis, layer, package):
+                continue
+            fix = None
+            if package.action_span is not None:
+                fix = checked_fix("Add --no-install-recommends",
+                          (insert_after(package.action_span, " --no-install-recommends"),),
+                          safe=False)
+            yield self.finding(
+                op_span(package),
+                "apt-get install without --no-install-recommends also installs the "
+                f"recommended packages into this layer{artifact_note(analysis, layer)}",
+                fix=fix)
 
 
 def _declines(package: LayerPackages) -> bool:

@@ -7,25 +7,24 @@ from collections.abc import Iterator
 from ...model.analysis import Analysis
 from ...model.layers import Layer, LayerPackages
 from ...syntax.span import TextEdit
-from ..base import Finding, Fix, Rule, Severity
+from ..base import Finding, Fix, Severity
 from ._edits import checked_fix, delete_command, insert_after, locate_op, word_span
 from ._layers import (
     artifact_note,
     cleaned,
-    leftover_layers,
     line_of,
     mounted_at,
     op_cache,
     op_span,
     relies_on_index,
-    shipped_regions,
     ships,
 )
+from ._leftover import LeftoverRule
 
 _CACHE = "/var/cache/apk"
 
 
-class ApkCache(Rule):
+class ApkCache(LeftoverRule):
     """## What it does
     Reports `apk add` without `--no-cache` when the index cache it writes to
     `/var/cache/apk` is neither removed in the same `RUN` (`rm -rf /var/cache/apk/*`) nor on
@@ -56,26 +55,24 @@ class ApkCache(Rule):
     severity = Severity.INFORMATION
     summary = "apk add without --no-cache leaves the index cache in the layer"
 
-    def check(self, analysis: Analysis) -> Iterator[Finding]:
+    def check_layer(self, analysis: Analysis, layer: Layer) -> Iterator[Finding]:
         """Report ``apk add`` whose cache reaches the image."""
-        regions = shipped_regions(analysis)
-        for layer in leftover_layers(analysis):
-            if mounted_at(layer, (_CACHE, "/etc/apk/cache")):
+        if mounted_at(layer, (_CACHE, "/etc/apk/cache")):
+            return
+        for package in layer.packages:
+            op = package.op
+            if op.manager != "apk" or op.action != "add" or op.has_flag("--no-cache"):
                 continue
-            for package in layer.packages:
-                op = package.op
-                if op.manager != "apk" or op.action != "add" or op.has_flag("--no-cache"):
-                    continue
-                cache = op_cache(layer, package)
-                if cache is None or cleaned(analysis, layer, cache):
-                    continue
-                if not ships(analysis, layer, cache.path, True, regions):
-                    continue
-                yield self.finding(
-                    op_span(package),
-                    f"the apk index cache written at line {line_of(package)} stays in "
-                    f"{cache.path} in this layer{artifact_note(analysis, layer)}",
-                    fix=_fix(analysis, layer, package))
+            cache = op_cache(layer, package)
+            if cache is None or cleaned(analysis, layer, cache):
+                continue
+            if not ships(analysis, layer, cache.path, True):
+                continue
+            yield self.finding(
+                op_span(package),
+                f"the apk index cache written at line {line_of(package)} stays in "
+                f"{cache.path} in this layer{artifact_note(analysis, layer)}",
+                fix=_fix(analysis, layer, package))
 
 
 def _fix(analysis: Analysis, layer: Layer, package: LayerPackages) -> Fix | None:

@@ -6,24 +6,23 @@ from collections.abc import Iterator
 
 from ...model.analysis import Analysis
 from ...model.layers import Layer, LayerPackages
-from ..base import Finding, Rule, Severity
+from ..base import Finding, Severity
 from ._edits import checked_fix, insert_after
 from ._layers import (
     cache_left_message,
     instruction,
-    leftover_layers,
     lineage,
     mounted_at,
     op_span,
     shipped_cache,
-    shipped_regions,
     words_of,
 )
+from ._leftover import LeftoverRule
 
 _CONFIG_FILES = ("/etc/pip.conf", "/.config/pip/pip.conf", "/.pip/pip.conf")
 
 
-class PipCache(Rule):
+class PipCache(LeftoverRule):
     """## What it does
     Reports `pip install` (`pip3`, `python -m pip`) without `--no-cache-dir`, and
     `uv pip install` without `--no-cache`, when the cache reaches the image: not turned off
@@ -60,30 +59,28 @@ class PipCache(Rule):
     severity = Severity.WARNING
     summary = "pip install keeps its download cache in the layer"
 
-    def check(self, analysis: Analysis) -> Iterator[Finding]:
+    def check_layer(self, analysis: Analysis, layer: Layer) -> Iterator[Finding]:
         """Report pip installs whose cache directory reaches the image."""
-        regions = shipped_regions(analysis)
-        for layer in leftover_layers(analysis):
-            for package in layer.packages:
-                op = package.op
-                if (op.manager, op.action) == ("pip", "install"):
-                    off, fragment = "--no-cache-dir", ".cache/pip"
-                elif (op.manager, op.action) == ("uv", "pip install"):
-                    off, fragment = "--no-cache", ".cache/uv"
-                else:
-                    continue
-                if op.has_flag(off, "-n" if op.manager == "uv" else off):
-                    continue
-                if mounted_at(layer, (fragment,), ("cache", "tmpfs")):
-                    continue
-                cache = shipped_cache(analysis, layer, package, regions)
-                if cache is None or cache.path.startswith("/dev/") or _configured(analysis, layer):
-                    continue
-                fix = None
-                if package.action_span is not None:
-                    fix = checked_fix(f"Add {off}", (insert_after(package.action_span, " " + off),))
-                yield self.finding(op_span(package),
-                                   cache_left_message(analysis, layer, package, cache), fix=fix)
+        for package in layer.packages:
+            op = package.op
+            if (op.manager, op.action) == ("pip", "install"):
+                off, fragment = "--no-cache-dir", ".cache/pip"
+            elif (op.manager, op.action) == ("uv", "pip install"):
+                off, fragment = "--no-cache", ".cache/uv"
+            else:
+                continue
+            if op.has_flag(off, "-n" if op.manager == "uv" else off):
+                continue
+            if mounted_at(layer, (fragment,), ("cache", "tmpfs")):
+                continue
+            cache = shipped_cache(analysis, layer, package)
+            if cache is None or cache.path.startswith("/dev/") or _configured(analysis, layer):
+                continue
+            fix = None
+            if package.action_span is not None:
+                fix = checked_fix(f"Add {off}", (insert_after(package.action_span, " " + off),))
+            yield self.finding(op_span(package),
+                               cache_left_message(analysis, layer, package, cache), fix=fix)
 
 
 def _configured(analysis: Analysis, layer: Layer) -> bool:

@@ -6,27 +6,26 @@ from collections.abc import Iterator
 
 from ...model.analysis import Analysis
 from ...model.layers import Layer, LayerPackages
-from ..base import Finding, Fix, Rule, Severity
+from ..base import Finding, Fix, Severity
 from ._edits import append_command, checked_fix
 from ._layers import (
     RPM,
     after,
     artifact_note,
     cleaned,
-    leftover_layers,
     line_of,
     op_cache,
     op_span,
-    shipped_regions,
     ships,
 )
+from ._leftover import LeftoverRule
 
 #: Every rpm-family cache directory: on RHEL 8+ ``yum`` is dnf, so the names are mixed freely.
 _CACHES = ("/var/cache/yum", "/var/cache/dnf", "/var/cache/libdnf5", "/var/cache/tdnf")
 _ZYPPER = "/var/cache/zypp"
 
 
-class RpmCache(Rule):
+class RpmCache(LeftoverRule):
     """## What it does
     Reports `yum`, `dnf`, `microdnf` or `tdnf` `install` (or `upgrade`), and `zypper install`,
     with no matching clean **after** it in the same `RUN`: `yum clean all`,
@@ -60,32 +59,30 @@ class RpmCache(Rule):
     severity = Severity.WARNING
     summary = "rpm package manager cache is not cleaned in the same RUN"
 
-    def check(self, analysis: Analysis) -> Iterator[Finding]:
+    def check_layer(self, analysis: Analysis, layer: Layer) -> Iterator[Finding]:
         """Report installs whose metadata cache reaches the image."""
-        regions = shipped_regions(analysis)
-        for layer in leftover_layers(analysis):
-            for package in layer.packages:
-                op = package.op
-                others: tuple[str, ...]
-                if op.manager in RPM and op.action in ("install", "upgrade"):
-                    others = _CACHES
-                elif op.manager == "zypper" and op.action == "install":
-                    others = (_ZYPPER,)
-                else:
-                    continue
-                cache = op_cache(layer, package)
-                if cache is None or any(layer.mounted(p) for p in others) or _clean_after(
-                        layer, package):
-                    continue
-                if cleaned(analysis, layer, cache, others, ("rm", "find")):
-                    continue
-                if not ships(analysis, layer, cache.path, True, regions):
-                    continue
-                yield self.finding(
-                    op_span(package),
-                    f"the {op.manager} cache filled at line {line_of(package)} stays in "
-                    f"{cache.path} in this layer{artifact_note(analysis, layer)}",
-                    fix=_fix(analysis, layer, package))
+        for package in layer.packages:
+            op = package.op
+            others: tuple[str, ...]
+            if op.manager in RPM and op.action in ("install", "upgrade"):
+                others = _CACHES
+            elif op.manager == "zypper" and op.action == "install":
+                others = (_ZYPPER,)
+            else:
+                continue
+            cache = op_cache(layer, package)
+            if cache is None or any(layer.mounted(p) for p in others) or _clean_after(
+                    layer, package):
+                continue
+            if cleaned(analysis, layer, cache, others, ("rm", "find")):
+                continue
+            if not ships(analysis, layer, cache.path, True):
+                continue
+            yield self.finding(
+                op_span(package),
+                f"the {op.manager} cache filled at line {line_of(package)} stays in "
+                f"{cache.path} in this layer{artifact_note(analysis, layer)}",
+                fix=_fix(analysis, layer, package))
 
 
 def _clean_after(layer: Layer, package: LayerPackages) -> bool:

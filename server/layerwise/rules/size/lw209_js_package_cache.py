@@ -7,19 +7,18 @@ from collections.abc import Iterator
 
 from ...model.analysis import Analysis
 from ...model.layers import Layer, LayerPackages
-from ..base import Finding, Rule, Severity
+from ..base import Finding, Severity
 from ._edits import append_command, checked_fix
 from ._layers import (
     after,
     cache_left_message,
     instruction,
-    leftover_layers,
     lineage,
     mounted_at,
     op_span,
     shipped_cache,
-    shipped_regions,
 )
+from ._leftover import LeftoverRule
 
 #: Install actions per manager, the command that empties its cache, and mount fragments.
 _MANAGERS = {
@@ -33,7 +32,7 @@ _MANAGERS = {
 _BERRY_FLAGS = ("--immutable", "--immutable-cache", "--check-cache", "--mode")
 
 
-class JsPackageCache(Rule):
+class JsPackageCache(LeftoverRule):
     """## What it does
     Reports `npm ci`/`npm install` without `npm cache clean --force`, Yarn 1
     `yarn install`/`yarn add` without `yarn cache clean`, and `pnpm install` without
@@ -71,28 +70,26 @@ class JsPackageCache(Rule):
     severity = Severity.INFORMATION
     summary = "npm, yarn or pnpm cache is left in the layer"
 
-    def check(self, analysis: Analysis) -> Iterator[Finding]:
+    def check_layer(self, analysis: Analysis, layer: Layer) -> Iterator[Finding]:
         """Report JavaScript installs whose package cache reaches the image."""
-        regions = shipped_regions(analysis)
-        for layer in leftover_layers(analysis):
-            for package in layer.packages:
-                op = package.op
-                spec = _MANAGERS.get(op.manager)
-                if spec is None or op.action not in spec[0]:
-                    continue
-                _, clean, command, fragments = spec
-                if mounted_at(layer, fragments, ("cache", "tmpfs")):
-                    continue
-                if any(p.op.manager == op.manager and p.op.action == clean
-                       for p in after(layer, package)):
-                    continue
-                cache = shipped_cache(analysis, layer, package, regions)
-                if cache is None or (op.manager == "yarn" and _berry(analysis, layer, package)):
-                    continue
-                edit = append_command(analysis, layer, command)
-                fix = checked_fix(f"Run {command} at the end of the RUN", (edit,)) if edit else None
-                yield self.finding(op_span(package),
-                                   cache_left_message(analysis, layer, package, cache), fix=fix)
+        for package in layer.packages:
+            op = package.op
+            spec = _MANAGERS.get(op.manager)
+            if spec is None or op.action not in spec[0]:
+                continue
+            _, clean, command, fragments = spec
+            if mounted_at(layer, fragments, ("cache", "tmpfs")):
+                continue
+            if any(p.op.manager == op.manager and p.op.action == clean
+                   for p in after(layer, package)):
+                continue
+            cache = shipped_cache(analysis, layer, package)
+            if cache is None or (op.manager == "yarn" and _berry(analysis, layer, package)):
+                continue
+            edit = append_command(analysis, layer, command)
+            fix = checked_fix(f"Run {command} at the end of the RUN", (edit,)) if edit else None
+            yield self.finding(op_span(package),
+                               cache_left_message(analysis, layer, package, cache), fix=fix)
 
 
 def _berry(analysis: Analysis, layer: Layer, package: LayerPackages) -> bool:

@@ -6,12 +6,12 @@ from collections.abc import Iterator
 
 from ...model.analysis import Analysis
 from ...model.layers import Layer, LayerPackages
-from ..base import Finding, Fix, Related, Rule, Severity
+from ..base import Finding, Fix, InstructionRule, Reads, Related, Severity
 from ._edits import checked_fix, command_text, delete_command, insert_before_command, locate_op
-from ._layers import chain_layers, line_of, lone_update, op_span
+from ._layers import chain_layers, in_chain, line_of, lone_update, op_span
 
 
-class UpdateWithoutInstall(Rule):
+class UpdateWithoutInstall(InstructionRule):
     """## What it does
     Reports a `RUN` whose only package-manager work is refreshing the index
     (`apt-get update`, `apk update`, `dnf makecache`, `zypper refresh`) when a later `RUN`
@@ -48,23 +48,27 @@ class UpdateWithoutInstall(Rule):
     severity = Severity.WARNING
     summary = "Package index refreshed in a RUN of its own"
 
-    def check(self, analysis: Analysis) -> Iterator[Finding]:
-        """Report lone index refreshes that a later install relies on."""
-        chain = chain_layers(analysis)
-        for layer in chain:
-            found = lone_update(analysis, layer)
-            if found is None:
-                continue
-            update, target, install = found
-            between = [x for x in chain
-                       if layer.instruction < x.instruction < target.instruction]
-            yield self.finding(
-                op_span(update),
-                f"the package index refreshed here is only used by the install at line "
-                f"{line_of(install)}: the build cache can keep this index stale, and it ships "
-                "in a layer of its own",
-                related=(Related(op_span(install), "installs from the index refreshed earlier"),),
-                fix=_merge(analysis, layer, update, target, install, between))
+    names = frozenset({"RUN"})
+    reads = Reads.LINEAGE  # the later installs of the image chain
+
+    def check_instruction(self, analysis: Analysis, index: int) -> Iterator[Finding]:
+        """Report a lone index refresh of the image that a later install relies on."""
+        layer = analysis.layer_at(index)
+        if layer is None or not in_chain(analysis, layer):
+            return
+        found = lone_update(analysis, layer)
+        if found is None:
+            return
+        update, target, install = found
+        between = [x for x in chain_layers(analysis)
+                   if layer.instruction < x.instruction < target.instruction]
+        yield self.finding(
+            op_span(update),
+            f"the package index refreshed here is only used by the install at line "
+            f"{line_of(install)}: the build cache can keep this index stale, and it ships "
+            "in a layer of its own",
+            related=(Related(op_span(install), "installs from the index refreshed earlier"),),
+            fix=_merge(analysis, layer, update, target, install, between))
 
 
 def _merge(analysis: Analysis, layer: Layer, update: LayerPackages, target: Layer,

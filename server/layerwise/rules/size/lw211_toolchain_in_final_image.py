@@ -7,9 +7,9 @@ from collections.abc import Iterator
 
 from ...model.analysis import Analysis
 from ...model.layers import Layer, LayerPackages
-from ..base import Finding, Rule, Severity
+from ..base import Finding, InstructionRule, Reads, Severity
 from ._edits import locate_op, word_span
-from ._layers import after, chain_layers, family, stage_chain_base
+from ._layers import after, chain_layers, family, in_chain, stage_chain_base
 
 _APT = re.compile(r"build-essential|gcc(-\d+)?|g\+\+(-\d+)?|clang(-\d+)?|make|cmake|autoconf|"
                   r"automake|libtool|pkg-config|pkgconf|.+-dev")
@@ -26,7 +26,7 @@ _DEV_BASE = re.compile(r"(.*/)?(buildpack-deps|golang|rust|gcc|maven|gradle|sdk|
 _DEV_STAGE = re.compile(r"dev.*|devcontainer|ci|test.*|build.*")
 
 
-class ToolchainInFinalImage(Rule):
+class ToolchainInFinalImage(InstructionRule):
     """## What it does
     Reports build toolchains (compilers, `make`, `-dev`/`-devel` headers, language SDKs)
     installed in the final image and not removed in the same `RUN`. Dev and CI images stay
@@ -69,34 +69,37 @@ class ToolchainInFinalImage(Rule):
     severity = Severity.INFORMATION
     summary = "Build toolchain installed in the final image"
 
-    def check(self, analysis: Analysis) -> Iterator[Finding]:
-        """Report toolchain installs of the image chain that stay in the image."""
-        if _dev_image(analysis):
+    names = frozenset({"RUN"})
+    reads = Reads.LINEAGE  # later removals in the image chain
+
+    def check_instruction(self, analysis: Analysis, index: int) -> Iterator[Finding]:
+        """Report toolchain installs of an image-chain RUN that stay in the image."""
+        layer = analysis.layer_at(index)
+        if layer is None or not layer.packages or not in_chain(analysis, layer):
             return
         chain = chain_layers(analysis)
-        for layer in chain:
-            for package in layer.packages:
-                kind = family(package.op.manager)
-                if kind is None or package.op.action not in ("install", "add"):
-                    continue
-                if _removed(layer, package, kind) or _removed_later(chain, layer, package, kind):
-                    continue
-                tools = [w for w in package.op.packages if _toolchain(kind, w.value or "")]
-                source = locate_op(layer, package)
-                if not tools or source is None:
-                    continue
-                names = [w.value or "" for w in tools]
-                if len(names) > 3:
-                    shown = ", ".join(names[:3]) + f" and {len(names) - 3} more"
-                elif len(names) > 1:
-                    shown = ", ".join(names[:-1]) + f" and {names[-1]}"
-                else:
-                    shown = names[0]
-                yield self.finding(
-                    word_span(source, tools[0]),
-                    f"build toolchain in the final image: {shown} "
-                    f"{'is' if len(names) == 1 else 'are'} installed here and never removed; "
-                    "build in a separate stage and copy only the result")
+        for package in layer.packages:
+            kind = family(package.op.manager)
+            if kind is None or package.op.action not in ("install", "add"):
+                continue
+            if _removed(layer, package, kind) or _removed_later(chain, layer, package, kind):
+                continue
+            tools = [w for w in package.op.packages if _toolchain(kind, w.value or "")]
+            source = locate_op(layer, package)
+            if not tools or source is None or _dev_image(analysis):
+                continue
+            names = [w.value or "" for w in tools]
+            if len(names) > 3:
+                shown = ", ".join(names[:3]) + f" and {len(names) - 3} more"
+            elif len(names) > 1:
+                shown = ", ".join(names[:-1]) + f" and {names[-1]}"
+            else:
+                shown = names[0]
+            yield self.finding(
+                word_span(source, tools[0]),
+                f"build toolchain in the final image: {shown} "
+                f"{'is' if len(names) == 1 else 'are'} installed here and never removed; "
+                "build in a separate stage and copy only the result")
 
 
 def _toolchain(kind: str, name: str) -> bool:

@@ -10,11 +10,12 @@ from fnmatch import fnmatchcase
 from ...model.analysis import Analysis
 from ...model.layers import Layer
 from ...model.shell import Command
+from ...model.stages import Stage
 from ...syntax.nodes import Instruction
 from ...syntax.span import Position, Span, TextEdit
-from ..base import Finding, Fix, Related, Rule, Severity
+from ..base import Finding, Fix, Related, Severity, StageRule
 from ._edits import checked_fix, insert_at
-from ._layers import instruction, layer_line
+from ._layers import instruction, layer_line, stage_layers
 
 #: Ecosystem -> manifest patterns, and what to copy first when the context is unknown.
 _MANIFESTS: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {
@@ -51,7 +52,7 @@ class _Install:
     manifest: str | None = None
 
 
-class ContextCopyBeforeDeps(Rule):
+class ContextCopyBeforeDeps(StageRule):
     """## What it does
     Reports a copy of the whole build context (`COPY . <dst>`) that comes before a
     dependency install (`npm ci`, `yarn`, `pnpm install`, `pip install -r`, `poetry install`,
@@ -91,33 +92,32 @@ class ContextCopyBeforeDeps(Rule):
     severity = Severity.INFORMATION
     summary = "Whole context copied before the dependency install"
 
-    def check(self, analysis: Analysis) -> Iterator[Finding]:
-        """Per stage, report installs that follow a context copy without their manifests."""
-        for stage in analysis.stages:
-            if stage.index not in analysis.graph.reachable:
+    def check_stage(self, analysis: Analysis, stage: Stage) -> Iterator[Finding]:
+        """Report installs of a stage that follow a context copy without their manifests (its
+        lineage: the working directories come from the stages it is built on)."""
+        if stage.index not in analysis.graph.reachable:
+            return
+        context: Layer | None = None
+        copied: list[str] = []
+        found: list[tuple[Layer, _Install]] = []
+        for layer in stage_layers(analysis, stage.index):
+            inst = instruction(analysis, layer)
+            if layer.name in ("COPY", "ADD"):
+                names = _sources(inst)
+                if context is None and any(n in _CONTEXT for n in names):
+                    context = layer
+                elif context is None:
+                    copied.extend(names)
                 continue
-            layers = [x for x in analysis.layers if x.stage == stage.index]
-            context: Layer | None = None
-            copied: list[str] = []
-            found: list[tuple[Layer, _Install]] = []
-            for layer in layers:
-                inst = instruction(analysis, layer)
-                if layer.name in ("COPY", "ADD"):
-                    names = _sources(inst)
-                    if context is None and any(n in _CONTEXT for n in names):
-                        context = layer
-                    elif context is None:
-                        copied.extend(names)
+            if context is None:
+                continue
+            for install in _installs(layer):
+                if any(install.ecosystem == seen.ecosystem for _, seen in found):
                     continue
-                if context is None:
-                    continue
-                for install in _installs(layer):
-                    if any(install.ecosystem == seen.ecosystem for _, seen in found):
-                        continue
-                    if not _bound(layer, install) and not _manifest_seen(install, copied):
-                        found.append((layer, install))
-            if context is not None and found:
-                yield self._report(analysis, context, found)
+                if not _bound(layer, install) and not _manifest_seen(install, copied):
+                    found.append((layer, install))
+        if context is not None and found:
+            yield self._report(analysis, context, found)
 
     def _report(self, analysis: Analysis, context: Layer,
                 found: list[tuple[Layer, _Install]]) -> Finding:

@@ -6,8 +6,8 @@ from collections.abc import Iterator
 
 from ...model.analysis import Analysis
 from ...syntax.nodes import Instruction
-from ..base import Finding, Rule, Severity
-from ._layers import chain_layers, instruction
+from ..base import Finding, InstructionRule, Reads, Severity
+from ._layers import in_chain, instruction
 
 
 def is_git(source: str, inst: Instruction) -> bool:
@@ -25,7 +25,7 @@ def is_url(source: str) -> bool:
     return source.lower().startswith(("http://", "https://"))
 
 
-class AddRemoteUrl(Rule):
+class AddRemoteUrl(InstructionRule):
     """## What it does
     Reports `ADD https://…` in the image without `--checksum`, and (as a hint)
     `ADD <git repository> --keep-git-dir=true`, which ships the `.git` directory.
@@ -59,22 +59,25 @@ class AddRemoteUrl(Rule):
     severity = Severity.INFORMATION
     summary = "ADD of a remote URL without --checksum"
 
-    def check(self, analysis: Analysis) -> Iterator[Finding]:
-        """Report unpinned URL downloads and git sources that keep their .git."""
-        for layer in chain_layers(analysis):
-            if layer.name != "ADD":
-                continue
-            inst = instruction(analysis, layer)
-            tokens = inst.exec_args if inst.json else inst.words
-            for token in tokens[:-1]:
-                if is_git(token.value, inst):
-                    keep = inst.flag("keep-git-dir")
-                    if keep is not None and (keep.value or "true").lower() in ("true", "1"):
-                        yield self.finding(
-                            token.span, "--keep-git-dir=true ships the repository's .git "
-                            "directory in this layer", severity=Severity.HINT)
-                elif is_url(token.value) and inst.flag("checksum") is None:
+    names = frozenset({"ADD"})
+    reads = Reads.STRUCTURE  # chain membership
+
+    def check_instruction(self, analysis: Analysis, index: int) -> Iterator[Finding]:
+        """Report an unpinned URL download or a git source that keeps its .git, in the image."""
+        layer = analysis.layer_at(index)
+        if layer is None or not in_chain(analysis, layer):
+            return
+        inst = instruction(analysis, layer)
+        tokens = inst.exec_args if inst.json else inst.words
+        for token in tokens[:-1]:
+            if is_git(token.value, inst):
+                keep = inst.flag("keep-git-dir")
+                if keep is not None and (keep.value or "true").lower() in ("true", "1"):
                     yield self.finding(
-                        token.span, "ADD downloads this URL without --checksum: the file is "
-                        "not verified and stays in this layer (mode 600, archives are not "
-                        "extracted); pin it with --checksum=sha256:…")
+                        token.span, "--keep-git-dir=true ships the repository's .git "
+                        "directory in this layer", severity=Severity.HINT)
+            elif is_url(token.value) and inst.flag("checksum") is None:
+                yield self.finding(
+                    token.span, "ADD downloads this URL without --checksum: the file is "
+                    "not verified and stays in this layer (mode 600, archives are not "
+                    "extracted); pin it with --checksum=sha256:…")

@@ -6,9 +6,9 @@ from collections.abc import Iterator
 
 from ...model.analysis import Analysis
 from ...syntax.span import TextEdit
-from ..base import Finding, Rule, Severity
+from ..base import Finding, InstructionRule, Reads, Severity
 from ._edits import checked_fix
-from ._layers import chain_layers, instruction
+from ._layers import in_chain, instruction
 from .lw213_add_remote_url import is_git, is_url
 
 #: What ADD extracts (and what hadolint's DL3020 accepts as an archive).
@@ -19,7 +19,7 @@ _ARCHIVES = (".tar", ".tar.gz", ".tgz", ".tar.bz2", ".tbz2", ".tbz", ".tb2", ".t
 _SHARED = frozenset({"chown", "chmod", "link", "exclude", "parents"})
 
 
-class AddLocalFile(Rule):
+class AddLocalFile(InstructionRule):
     """## What it does
     Reports `ADD` whose sources are all local files or directories that are not archives,
     and offers to replace it with `COPY`.
@@ -50,21 +50,24 @@ class AddLocalFile(Rule):
     severity = Severity.INFORMATION
     summary = "ADD of local files that COPY would copy the same way"
 
-    def check(self, analysis: Analysis) -> Iterator[Finding]:
+    names = frozenset({"ADD"})
+    reads = Reads.STRUCTURE  # chain membership
+
+    def check_instruction(self, analysis: Analysis, index: int) -> Iterator[Finding]:
         """Report ADD of plain local files in the image."""
-        for layer in chain_layers(analysis):
-            if layer.name != "ADD":
-                continue
-            inst = instruction(analysis, layer)
-            tokens = inst.exec_args if inst.json else inst.words
-            sources = [t.value for t in tokens[:-1]]
-            if not sources or any(f.name not in _SHARED for f in inst.flags):
-                continue
-            if any(is_url(s) or is_git(s, inst) or "$" in s or s.lower().endswith(_ARCHIVES)
-                   for s in sources):
-                continue
-            keyword = inst.keyword
-            new = "COPY" if keyword.value.isupper() else "copy"
-            yield self.finding(
-                keyword.span, "ADD only copies local files here; use COPY",
-                fix=checked_fix("Replace ADD with COPY", (TextEdit(keyword.span, new),)))
+        layer = analysis.layer_at(index)
+        if layer is None or not in_chain(analysis, layer):
+            return
+        inst = instruction(analysis, layer)
+        tokens = inst.exec_args if inst.json else inst.words
+        sources = [t.value for t in tokens[:-1]]
+        if not sources or any(f.name not in _SHARED for f in inst.flags):
+            return
+        if any(is_url(s) or is_git(s, inst) or "$" in s or s.lower().endswith(_ARCHIVES)
+               for s in sources):
+            return
+        keyword = inst.keyword
+        new = "COPY" if keyword.value.isupper() else "copy"
+        yield self.finding(
+            keyword.span, "ADD only copies local files here; use COPY",
+            fix=checked_fix("Replace ADD with COPY", (TextEdit(keyword.span, new),)))

@@ -7,13 +7,14 @@ from collections.abc import Iterator
 from ...model.analysis import Analysis
 from ...model.layers import Layer, LayerPath
 from ...syntax.span import TextEdit
-from ..base import Finding, Fix, Related, Rule, Severity
+from ..base import Finding, Fix, InstructionRule, Reads, Related, Severity
 from ._edits import checked_fix, delete_instruction, drop_operand, insert_after, locate_path
 from ._layers import (
     Hit,
     chain_layers,
     created,
     file_class,
+    in_chain,
     instruction,
     layer_line,
     line_of,
@@ -22,7 +23,7 @@ from ._layers import (
 )
 
 
-class ArchiveCopiedThenExtracted(Rule):
+class ArchiveCopiedThenExtracted(InstructionRule):
     """## What it does
     Reports a `COPY` of a local archive (`.tar.gz`, `.tgz`, `.zip`, …) that a later `RUN`
     of the image extracts.
@@ -56,26 +57,31 @@ class ArchiveCopiedThenExtracted(Rule):
     severity = Severity.WARNING
     summary = "Archive copied into a layer and extracted by a later RUN"
 
-    def check(self, analysis: Analysis) -> Iterator[Finding]:
-        """Match copied archives with later extractions in the image."""
+    names = frozenset({"COPY"})
+    reads = Reads.LINEAGE  # later extractions in the image chain
+
+    def check_instruction(self, analysis: Analysis, index: int) -> Iterator[Finding]:
+        """Match a copied archive of the image with a later extraction."""
+        layer = analysis.layer_at(index)
+        if layer is None or not in_chain(analysis, layer):
+            return
         chain = chain_layers(analysis)
-        for layer in chain:
-            inst = instruction(analysis, layer)
-            if layer.name != "COPY" or inst.flag("from") is not None or inst.heredocs:
+        inst = instruction(analysis, layer)
+        if inst.flag("from") is not None or inst.heredocs:
+            return
+        for copied in created(analysis, layer):
+            if file_class(copied.path) != "archive" or not copied.effect.exact:
                 continue
-            for copied in created(analysis, layer):
-                if file_class(copied.path) != "archive" or not copied.effect.exact:
-                    continue
-                use = _extraction(chain, layer, copied)
-                if use is None:
-                    continue
-                user, read = use
-                yield self.finding(
-                    copied.span,
-                    f"the archive copied here is extracted at line {line_of(read)} and stays "
-                    "in this layer next to its contents: bind-mount it for that RUN instead",
-                    related=(Related(read.span, f"{copied.path} is extracted here"),),
-                    fix=_bind(analysis, Hit(layer, copied), user, chain))
+            use = _extraction(chain, layer, copied)
+            if use is None:
+                continue
+            user, read = use
+            yield self.finding(
+                copied.span,
+                f"the archive copied here is extracted at line {line_of(read)} and stays "
+                "in this layer next to its contents: bind-mount it for that RUN instead",
+                related=(Related(read.span, f"{copied.path} is extracted here"),),
+                fix=_bind(analysis, Hit(layer, copied), user, chain))
 
 
 def _extraction(chain: tuple[Layer, ...], layer: Layer,

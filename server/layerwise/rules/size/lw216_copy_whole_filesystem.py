@@ -7,14 +7,14 @@ from collections.abc import Iterator
 
 from ...model.analysis import Analysis
 from ...model.variables import expand
-from ..base import Finding, Rule, Severity
-from ._layers import chain_layers, instruction
+from ..base import Finding, InstructionRule, Reads, Severity
+from ._layers import in_chain, instruction
 
 #: Images built ``FROM scratch`` that only hold helper files (the ``xx`` cross-compile idiom).
 _ARTIFACT_IMAGES = ("tonistiigi/xx", "docker.io/tonistiigi/xx")
 
 
-class CopyWholeFilesystem(Rule):
+class CopyWholeFilesystem(InstructionRule):
     """## What it does
     Reports `COPY --from=<stage or image> / <dst>` in the image: a copy of a whole root
     filesystem. Stages and images built `FROM scratch` that only hold artifacts (such as
@@ -51,21 +51,26 @@ class CopyWholeFilesystem(Rule):
     severity = Severity.INFORMATION
     summary = "COPY --from copies a whole filesystem"
 
-    def check(self, analysis: Analysis) -> Iterator[Finding]:
-        """Report root copies from stages and images that are not artifact-only."""
-        for layer in chain_layers(analysis):
-            if layer.name != "COPY" or layer.copy_from is None:
-                continue
-            inst = instruction(analysis, layer)
-            tokens = inst.exec_args if inst.json else inst.words
-            roots = [t for t in tokens[:-1]
-                     if posixpath.normpath(posixpath.join("/", t.value)) == "/"]
-            if not roots or _artifact_only(analysis, layer.instruction):
-                continue
-            yield self.finding(
-                roots[0].span,
-                f"COPY --from={layer.copy_from} / copies its whole filesystem into this layer "
-                "(package manager, caches, toolchain); copy the paths you need")
+    names = frozenset({"COPY"})
+    reads = Reads.STRUCTURE  # chain membership, the stage copied from
+
+    def check_instruction(self, analysis: Analysis, index: int) -> Iterator[Finding]:
+        """Report a root copy from a stage or image that is not artifact-only, in the image."""
+        layer = analysis.layer_at(index)
+        if layer is None or not in_chain(analysis, layer):
+            return
+        if layer.copy_from is None:
+            return
+        inst = instruction(analysis, layer)
+        tokens = inst.exec_args if inst.json else inst.words
+        roots = [t for t in tokens[:-1]
+                 if posixpath.normpath(posixpath.join("/", t.value)) == "/"]
+        if not roots or _artifact_only(analysis, layer.instruction):
+            return
+        yield self.finding(
+            roots[0].span,
+            f"COPY --from={layer.copy_from} / copies its whole filesystem into this layer "
+            "(package manager, caches, toolchain); copy the paths you need")
 
 
 def _artifact_only(analysis: Analysis, index: int) -> bool:

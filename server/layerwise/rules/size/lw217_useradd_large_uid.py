@@ -8,9 +8,10 @@ from ...model.analysis import Analysis
 from ...model.layers import Layer, ShellSource
 from ...model.shell import Command, Word, getopt
 from ...syntax.span import Span
-from ..base import Finding, Rule, Severity
+from ..base import Finding, Severity
 from ._edits import checked_fix, insert_after, word_span
-from ._layers import artifact_note, leftover_layers, shipped_regions, ships
+from ._layers import artifact_note, ships
+from ._leftover import LeftoverRule
 
 _USERADD_SHORT = "bcdefgGkKpsuZRP"
 _USERADD_LONG = frozenset({"--base-dir", "--comment", "--home-dir", "--home", "--expiredate",
@@ -21,7 +22,7 @@ _ADDUSER_LONG = frozenset({"--uid", "--gid", "--home", "--shell", "--ingroup", "
 _LIMIT = 100_000
 
 
-class UseraddLargeUid(Rule):
+class UseraddLargeUid(LeftoverRule):
     """## What it does
     Reports `useradd -u <UID>` with a UID of 100000 or more and without `-l`
     (`--no-log-init`). `adduser` with such a UID gets a hint: it has no such option.
@@ -53,22 +54,20 @@ class UseraddLargeUid(Rule):
     severity = Severity.WARNING
     summary = "useradd with a large UID and without --no-log-init"
 
-    def check(self, analysis: Analysis) -> Iterator[Finding]:
+    def check_layer(self, analysis: Analysis, layer: Layer) -> Iterator[Finding]:
         """Report large UIDs given to useradd (and, as a hint, to adduser)."""
-        regions = shipped_regions(analysis)
-        for layer in leftover_layers(analysis):
-            if not ships(analysis, layer, "/var/log/lastlog", False, regions):
-                continue
-            for source in layer.sources:
-                for command in source.script.commands:
-                    if command.program == "useradd":
-                        finding = self._useradd(analysis, layer, source, command)
-                    elif command.program == "adduser":
-                        finding = self._adduser(analysis, layer, source, command)
-                    else:
-                        finding = None
-                    if finding is not None:
-                        yield finding
+        if not ships(analysis, layer, "/var/log/lastlog", False):
+            return
+        for source in layer.sources:
+            for command in source.script.commands:
+                if command.program == "useradd":
+                    finding = self._useradd(analysis, layer, source, command)
+                elif command.program == "adduser":
+                    finding = self._adduser(analysis, layer, source, command)
+                else:
+                    finding = None
+                if finding is not None:
+                    yield finding
 
     def _useradd(self, analysis: Analysis, layer: Layer, source: ShellSource,
                  command: Command) -> Finding | None:

@@ -7,15 +7,18 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_left, bisect_right
-from collections.abc import Iterable
+from collections.abc import Callable, Hashable, Iterable
 from functools import lru_cache
+from typing import Any, TypeVar
 
 from ...memo import IdentityMemo
 from ...model.analysis import Analysis
 from ...model.stages import Stage, StageRef
 from ...model.variables import references
-from ...syntax.nodes import Blank, Comment, Instruction
+from ...syntax.nodes import Blank, Comment, Instruction, Node
 from ...syntax.span import Position, Span, TextEdit
+
+T = TypeVar("T")
 
 #: Characters that make a ``--from``/``FROM`` value an image reference rather than a bare name.
 IMAGE_MARKERS = frozenset("/:@.")
@@ -154,32 +157,21 @@ def stage_block(analysis: Analysis, stage: Stage) -> tuple[int, int]:
     lines that follow it.
     """
     nodes = analysis.dockerfile.nodes
-    starts = _node_starts(analysis)
     first = stage.start_line
     last = stage.end_line
-    k = bisect_left(starts, stage.start_line) - 1
+    k = bisect_left(nodes, first, key=_start) - 1
     while k >= 0 and isinstance(nodes[k], Comment) and nodes[k].end_line == first - 1:
         first = nodes[k].start_line
         k -= 1
-    k = bisect_right(starts, last)
+    k = bisect_right(nodes, last, key=_start)
     while k < len(nodes) and isinstance(nodes[k], Blank):
         last = nodes[k].end_line
         k += 1
     return first, last
 
 
-_NODE_STARTS: tuple[object, list[int]] = (None, [])
-
-
-def _node_starts(analysis: Analysis) -> list[int]:
-    """The first line of every syntax node, in order (computed once per document)."""
-    global _NODE_STARTS
-    cached = _NODE_STARTS
-    if cached[0] is analysis.dockerfile:
-        return cached[1]
-    starts = [node.start_line for node in analysis.dockerfile.nodes]
-    _NODE_STARTS = (analysis.dockerfile, starts)
-    return starts
+def _start(node: Node) -> int:
+    return node.start_line
 
 
 def block_text(analysis: Analysis, first: int, last: int) -> str:
@@ -242,10 +234,20 @@ def used_stages(analysis: Analysis) -> frozenset[int]:
     A ``FROM x`` written above stage ``x`` counts too: the author means the stage (LW102
     reports that it resolves to an image).
     """
-    return _USED.get(analysis, None, _used_stages, analysis)
+    return by_structure(analysis, "used-stages", _used_stages)
 
 
-_USED: IdentityMemo[frozenset[int]] = IdentityMemo(4)
+def by_structure(analysis: Analysis, key: Hashable, compute: Callable[..., T], *args: Any,
+                 also: tuple[object, ...] = ()) -> T:
+    """``compute(analysis, *args)``, reused while the structure holds (the revision's structure
+    token) and the objects ``also`` (more revision tokens) are the same: for values made of
+    stages, references, scopes and the graph, and of the parts ``also`` stands for."""
+    return _STRUCTURAL.get(analysis.revision.structure, key, compute, analysis, *args,
+                           also=also)
+
+
+#: Per structure token and key: :func:`by_structure`.
+_STRUCTURAL: IdentityMemo[Any] = IdentityMemo(256)
 
 
 def _used_stages(analysis: Analysis) -> frozenset[int]:

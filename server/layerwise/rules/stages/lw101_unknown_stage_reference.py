@@ -8,7 +8,7 @@ from collections.abc import Iterator
 from ...model.analysis import Analysis
 from ...model.stages import Stage, StageRef
 from ...syntax.span import TextEdit
-from ..base import Finding, Fix, Related, Rule, Severity
+from ..base import Finding, Fix, Related, Severity, StructureRule
 from ._common import (
     display_line,
     has_variable,
@@ -23,7 +23,7 @@ _SIGNED_NUMBER = re.compile(r"[+-]?[0-9]+")
 _NOT_STAGES = frozenset({"scratch", "context"})
 
 
-class UnknownStageReference(Rule):
+class UnknownStageReference(StructureRule):
     """## What it does
     Reports a stage reference that does not name a stage: a `--from=N` index past the last
     stage, an index in `--mount=from=` (mounts take names only), a name one or two typos

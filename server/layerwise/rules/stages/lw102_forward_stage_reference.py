@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
+from dataclasses import replace
 
 from ...model.analysis import Analysis
 from ...model.stages import Stage, StageRef
 from ..base import Finding, Fix, Related, Rule, Severity
 from ._common import (
+    by_structure,
     display_line,
     later_stage_named,
     move_stage_edits,
@@ -78,7 +80,14 @@ class ForwardStageReference(Rule):
     summary = "Stage is referenced before it is defined"
 
     def check(self, analysis: Analysis) -> Iterator[Finding]:
-        """Compare each reference's stage with the stage it names."""
+        """Report forward references (found from the structure, reused while it holds), with
+        a fix that moves the stage: its lines and the comments above it are read anew."""
+        for finding, later, user in by_structure(analysis, self.id, self._found):
+            yield replace(finding, fix=self._move(analysis, later, user))
+
+    def _found(self, analysis: Analysis) -> tuple[tuple[Finding, Stage, Stage], ...]:
+        """Each forward reference's finding (without a fix), the stage it names and its own."""
+        found = []
         for ref in analysis.refs:
             if ref.kind == "from":
                 finding = self._from(analysis, ref)
@@ -89,9 +98,11 @@ class ForwardStageReference(Rule):
                     continue  # a cycle: LW103 reports it, and no move can fix it
                 finding = self._flag(analysis, ref, analysis.stages[ref.target])
             if finding is not None:
-                yield finding
+                found.append(finding)
+        return tuple(found)
 
-    def _flag(self, analysis: Analysis, ref: StageRef, later: Stage) -> Finding:
+    def _flag(self, analysis: Analysis, ref: StageRef,
+              later: Stage) -> tuple[Finding, Stage, Stage]:
         """``--from=Y`` with Y further down: BuildKit stops when it builds this stage."""
         user = analysis.stages[ref.stage]
         flag = "--from" if ref.kind == "copy" else "--mount=from"
@@ -104,10 +115,9 @@ class ForwardStageReference(Rule):
             f"(line {display_line(later.start_line)}): BuildKit builds stages in file order, "
             f"so {consequence}; define '{later.name}' above the stage that uses it",
             severity=Severity.ERROR if built else Severity.WARNING,
-            related=_defined_here(analysis, later),
-            fix=self._move(analysis, later, user))
+            related=_defined_here(analysis, later)), later, user
 
-    def _from(self, analysis: Analysis, ref: StageRef) -> Finding | None:
+    def _from(self, analysis: Analysis, ref: StageRef) -> tuple[Finding, Stage, Stage] | None:
         """``FROM Y`` with Y only further down: BuildKit takes Y as an image."""
         user = analysis.stages[ref.stage]
         if ref.resolution != "image" or not ref.name:
@@ -123,8 +133,7 @@ class ForwardStageReference(Rule):
             f"FROM only sees the stages above it, so BuildKit pulls an image named "
             f"'{user.base or ref.name}' instead",
             severity=Severity.ERROR,
-            related=_defined_here(analysis, later),
-            fix=self._move(analysis, later, user))
+            related=_defined_here(analysis, later)), later, user
 
     def _move(self, analysis: Analysis, later: Stage, user: Stage) -> Fix | None:
         edits = move_stage_edits(analysis, later, user)

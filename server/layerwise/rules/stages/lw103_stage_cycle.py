@@ -6,7 +6,7 @@ from collections.abc import Iterator
 
 from ...model.analysis import Analysis
 from ...model.stages import Stage, StageRef
-from ..base import Finding, Related, Rule, Severity
+from ..base import Finding, Related, Severity, StructureRule
 
 
 def _label(stage: Stage) -> str:
@@ -23,7 +23,7 @@ def _real_edge(ref: StageRef) -> bool:
     return not (ref.kind == "mount" and ref.resolution == "index")
 
 
-class StageCycle(Rule):
+class StageCycle(StructureRule):
     """## What it does
     Reports stages that depend on each other in a circle through `FROM`, `COPY --from` or
     `RUN --mount=from`, including a stage that copies from itself. The message lists the

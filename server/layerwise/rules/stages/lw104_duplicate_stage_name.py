@@ -6,11 +6,11 @@ from collections.abc import Iterator
 
 from ...model.analysis import Analysis
 from ...model.stages import Stage
-from ..base import Finding, Related, Rule, Severity
+from ..base import Finding, Related, Severity, StructureRule
 from ._common import display_line
 
 
-class DuplicateStageName(Rule):
+class DuplicateStageName(StructureRule):
     """## What it does
     Reports a stage name that an earlier stage already uses. Names are compared
     case-insensitively, as BuildKit lower-cases them.

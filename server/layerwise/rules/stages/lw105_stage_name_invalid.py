@@ -8,13 +8,13 @@ from ...model.analysis import Analysis
 from ...model.stages import STAGE_NAME, Stage
 from ...syntax.nodes import Token
 from ...syntax.span import TextEdit
-from ..base import Finding, Fix, Rule, Severity
+from ..base import Finding, Fix, Severity, StructureRule
 from ._common import from_instruction, match_case, ref_is_editable
 
 _RESERVED = frozenset({"scratch", "context"})
 
 
-class StageNameInvalid(Rule):
+class StageNameInvalid(StructureRule):
     """## What it does
     Checks the name after `AS`: a name BuildKit rejects (it must start with a letter and hold
     only letters, digits, `-`, `_` and `.`) is an Error; upper-case letters and the reserved

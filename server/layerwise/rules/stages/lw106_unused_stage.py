@@ -10,6 +10,7 @@ from ...model.stages import Stage
 from ...syntax.span import TextEdit
 from ..base import Finding, Fix, Rule, Severity
 from ._common import (
+    by_structure,
     instructions_of,
     stage_anchor,
     stage_block,
@@ -76,23 +77,28 @@ class UnusedStage(Rule):
     summary = "Stage is never used"
 
     def check(self, analysis: Analysis) -> Iterator[Finding]:
-        """Report stages nothing uses, except the last one and the targets."""
-        stages = analysis.stages
-        used = used_stages(analysis)
-        for stage in stages[:-1]:
-            if stage.index == analysis.graph.target:
-                continue
-            if stage.name and conventional_target(stage.name):
-                continue
-            if _export_stage(analysis, stage) or _duplicated(analysis, stage):
-                continue
-            if stage.index in used:
-                continue
-            yield self.finding(
-                stage_anchor(analysis, stage),
-                f"{stage_title(stage)} is never used: no FROM, --from or --mount=from "
-                "refers to it and it is not the build target, so BuildKit skips it",
-                unnecessary=True, fix=self._remove(analysis, stage))
+        """Report stages nothing uses, except the last one and the targets.
+
+        Which stages nothing uses follows from the structure. Whether one only exports
+        files, and the fix (its lines, the comments above it, the blank lines below), read its
+        nodes and the comments above its ``FROM``, which are nodes of the stage before: the
+        finding is reused while both stages' tokens hold.
+        """
+        revision = analysis.revision
+        for stage in by_structure(analysis, self.id, _unused):
+            i = stage.index
+            around = (revision.stages[i], revision.stages[i - 1] if i else None)
+            yield from by_structure(analysis, (self.id, i), self._stage, stage, also=around)
+
+    def _stage(self, analysis: Analysis, stage: Stage) -> tuple[Finding, ...]:
+        """The finding of an unused stage, unless it only exports files."""
+        if _export_stage(analysis, stage):
+            return ()
+        return (self.finding(
+            stage_anchor(analysis, stage),
+            f"{stage_title(stage)} is never used: no FROM, --from or --mount=from "
+            "refers to it and it is not the build target, so BuildKit skips it",
+            unnecessary=True, fix=self._remove(analysis, stage)),)
 
     def _remove(self, analysis: Analysis, stage: Stage) -> Fix | None:
         """Delete the stage's lines, unless later stages are referenced by index."""
@@ -102,6 +108,17 @@ class UnusedStage(Rule):
         first, last = stage_block(analysis, stage)
         return Fix(f"Remove {stage_title(stage)}",
                    (TextEdit(whole_lines(first, last), ""),), safe=False)
+
+
+def _unused(analysis: Analysis) -> tuple[Stage, ...]:
+    """The stages, but the last one, that no reference names and that are no target (the
+    workspace's or a conventional one) and no duplicate (structure only)."""
+    used = used_stages(analysis)
+    target = analysis.graph.target
+    return tuple(stage for stage in analysis.stages[:-1]
+                 if stage.index != target and stage.index not in used
+                 and not (stage.name and conventional_target(stage.name))
+                 and not _duplicated(analysis, stage))
 
 
 def _duplicated(analysis: Analysis, stage: Stage) -> bool:

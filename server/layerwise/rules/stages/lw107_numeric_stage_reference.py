@@ -7,11 +7,11 @@ from collections.abc import Iterator
 from ...model.analysis import Analysis
 from ...model.stages import Stage, StageRef
 from ...syntax.span import Span, TextEdit
-from ..base import Finding, Fix, Related, Rule, Severity
+from ..base import Finding, Fix, Related, Severity, StructureRule
 from ._common import from_instruction, match_case, ref_is_editable, stage_anchor
 
 
-class NumericStageReference(Rule):
+class NumericStageReference(StructureRule):
     """## What it does
     Flags `COPY --from=0`: a stage referenced by its position instead of its name.
     (`RUN --mount=from=0` does not select a stage at all; LW101 reports it.)

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from ...model.analysis import Analysis
-from ..base import Finding, Rule, Severity
+from ..base import Finding, Severity, StructureRule
 from ._common import has_variable, is_bare_name
 
 
@@ -20,7 +20,7 @@ def is_pinned(reference: str) -> bool:
     return ":" in reference.rpartition("/")[2]
 
 
-class UnpinnedExternalFrom(Rule):
+class UnpinnedExternalFrom(StructureRule):
     """## What it does
     Flags `COPY --from=<image>` and `RUN --mount=from=<image>` naming an image without a tag
     or digest, the `--from` analogue of an untagged `FROM`.

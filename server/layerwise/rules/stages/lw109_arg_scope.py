@@ -13,7 +13,7 @@ from ...model.stages import Stage
 from ...model.variables import BUILDKIT_ARGS, PROXY_ARGS, Variable, expand
 from ...syntax.nodes import Heredoc, Instruction, LogicalLine
 from ...syntax.span import Position, Span, TextEdit
-from ..base import Finding, Fix, Related, Rule, Severity
+from ..base import Finding, Fix, InstructionRule, Reads, Related, Severity
 from ._common import (
     display_line,
     from_instruction,
@@ -72,7 +72,7 @@ class _Use:
     span: Span
 
 
-class ArgScope(Rule):
+class ArgScope(InstructionRule):
     """## What it does
     Reports a global ARG (declared before the first `FROM`, or one of BuildKit's automatic
     platform ARGs such as `TARGETARCH`) that an instruction inside a stage uses although the
@@ -108,25 +108,28 @@ class ArgScope(Rule):
     severity = Severity.WARNING
     summary = "Global ARG is used in a stage that does not declare it"
 
-    def check(self, analysis: Analysis) -> Iterator[Finding]:
-        """Look at every variable use inside every stage."""
-        instructions = instructions_of(analysis)
-        for stage in analysis.stages:
-            for i in stage.instructions[1:]:
-                inst = instructions[i]
-                if inst.name not in _EXPANDED or not _mentions_variables(inst):
-                    continue
-                seen: set[str] = set()
-                script = _script_text(inst) if inst.name == "RUN" else ""
-                escape = analysis.dockerfile.escape
-                for use in _USES.get(inst, escape, _uses, inst, escape):
-                    if use.name in seen:
-                        continue
-                    variable = self._out_of_scope(analysis, stage, i, use.name)
-                    if variable is None or _assigned_by_script(script, use.name):
-                        continue
-                    seen.add(use.name)
-                    yield self._report(analysis, stage, i, use, variable)
+    names = _EXPANDED
+    #: The scopes, the ``ARG`` lines of the stage and its ancestors, the base image.
+    reads = Reads.STRUCTURE
+
+    def check_instruction(self, analysis: Analysis, index: int) -> Iterator[Finding]:
+        """Look at every variable use of an instruction inside a stage."""
+        inst = analysis.instructions[index]
+        number = analysis.stage_of[index]
+        if number < 0 or not _mentions_variables(inst):
+            return
+        stage = analysis.stages[number]
+        seen: set[str] = set()
+        script = _script_text(inst) if inst.name == "RUN" else ""
+        escape = analysis.dockerfile.escape
+        for use in _USES.get(inst, escape, _uses, inst, escape):
+            if use.name in seen:
+                continue
+            variable = self._out_of_scope(analysis, stage, index, use.name)
+            if variable is None or _assigned_by_script(script, use.name):
+                continue
+            seen.add(use.name)
+            yield self._report(analysis, stage, index, use, variable)
 
     def _out_of_scope(self, analysis: Analysis, stage: Stage, index: int,
                       name: str) -> Variable | None:

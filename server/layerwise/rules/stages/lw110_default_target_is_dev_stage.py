@@ -7,7 +7,7 @@ from collections.abc import Iterator
 
 from ...model.analysis import Analysis
 from ...model.stages import Stage
-from ..base import Finding, Related, Rule, Severity
+from ..base import Finding, Related, Severity, StructureRule
 from ._common import stage_anchor
 
 _DEV = re.compile(r"dev.*|test.*|debug")
@@ -21,7 +21,7 @@ def is_dev_name(name: str) -> bool:
     return bool(_DEV.fullmatch(name))
 
 
-class DefaultTargetIsDevStage(Rule):
+class DefaultTargetIsDevStage(StructureRule):
     """## What it does
     Flags a Dockerfile whose last stage, the one a plain `docker build` produces, looks like
     a development or test stage (`dev*`, `test*`, `debug`) while another stage is the one the

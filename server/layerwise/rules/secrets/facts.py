@@ -11,9 +11,10 @@ from __future__ import annotations
 import posixpath
 import re
 from bisect import bisect_right
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import cached_property
+from typing import TYPE_CHECKING
 
 from ...memo import IdentityMemo
 from ...model.analysis import Analysis
@@ -24,6 +25,9 @@ from ...model.stages import Stage
 from ...syntax.nodes import Flag, Heredoc, Instruction, LogicalLine
 from ...syntax.span import Position, Span
 from ..base import Severity
+
+if TYPE_CHECKING:
+    from .layers import Layer
 
 #: Where secret mounts appear when no ``target`` is given.
 SECRETS_DIR = "/run/secrets"
@@ -297,16 +301,17 @@ _REFERENCE = "\\$(?:{name}(?![A-Za-z0-9_])|\\{{{name}(?=[}}:?+=-]))"
 
 
 class Facts:
-    """Shared facts of one analysis (build with :func:`facts`)."""
+    """Shared facts of one analysis (build with :func:`facts`); everything is computed on first
+    use, so a rule that looks at one stage pays for that stage only."""
 
     def __init__(self, analysis: Analysis) -> None:
         self.analysis = analysis
         self.escape = analysis.dockerfile.escape
         self.cwd = analysis.workdirs
-        self.runs: dict[int, RunFacts] = {}
-        for i, inst in enumerate(analysis.instructions):
-            if inst.name == "RUN":
-                self.runs[i] = self._run(i, inst)
+        self.runs: Mapping[int, RunFacts] = _Runs(self)
+        self.layers: dict[int, Layer | None] = {}
+        """The secret layers made so far (see :func:`layers.layer_at`)."""
+        self._children: list[list[int]] | None = None
 
     # ----------------------------------------------------------------- stages
 
@@ -334,8 +339,29 @@ class Facts:
         return order[::-1]
 
     def descendants(self, stage: int) -> list[int]:
-        """Stages built ``FROM`` this one (directly or not), this one included."""
-        return [s.index for s in self.analysis.stages if stage in self.chain(s.index)]
+        """Stages built ``FROM`` this one (directly or not), this one included, in order."""
+        children = self._children
+        if children is None:
+            stages = self.analysis.stages
+            children = self._children = [[] for _ in stages]
+            for s in stages:
+                if s.base_stage is not None:
+                    children[s.base_stage].append(s.index)
+        seen = {stage}
+        todo = [stage]
+        while todo:
+            for child in children[todo.pop()]:
+                if child not in seen:
+                    seen.add(child)
+                    todo.append(child)
+        return sorted(seen)
+
+    def indexes(self, stage: int) -> Sequence[int]:
+        """The instructions of ``stage``; for -1 those before the first FROM."""
+        stages = self.analysis.stages
+        if stage >= 0:
+            return stages[stage].instructions
+        return range(stages[0].instructions[0] if stages else len(self.analysis.instructions))
 
     def stage_label(self, index: int) -> str:
         """``stage 'build'`` or ``stage 2`` for messages."""
@@ -343,21 +369,6 @@ class Facts:
         if stage is None:
             return "the global scope"
         return f"stage '{stage.name}'" if stage.name else f"stage {stage.index}"
-
-    # ----------------------------------------------------------------- RUN
-
-    def _env(self, index: int) -> tuple[dict[str, str], tuple[tuple[str, str], ...]]:
-        """Known ARG/ENV values at instruction ``index`` and their sorted items."""
-        scope = self.analysis.scopes[index]
-        return _ENVS.get(scope, None, _known_values, scope)
-
-    def _run(self, index: int, inst: Instruction) -> RunFacts:
-        """The RunFacts of a RUN, reused across analyses: they are made of the instruction,
-        its index, stage, working directory and known variable values only."""
-        env, env_key = self._env(index)
-        stage, cwd = self.analysis.stage_of[index], self.cwd[index]
-        return _RUNS.get(inst, (index, stage, cwd, env_key), _run_facts, index, inst, stage, cwd,
-                         env)
 
     # ----------------------------------------------------------------- variables
 
@@ -385,10 +396,9 @@ class Facts:
         stage = analysis.stage_of[decl]
         if stage < 0:
             return
-        stages = {stage} if inst.name == "ARG" else set(self.descendants(stage))
-        for i in range(decl + 1, len(analysis.instructions)):
-            if analysis.stage_of[i] not in stages:
-                continue
+        stages = [stage] if inst.name == "ARG" else self.descendants(stage)
+        found = sorted(i for s in stages for i in analysis.stages[s].instructions if i > decl)
+        for i in found:
             var = analysis.scopes[i].get(name)
             if var is None or var.instruction != decl:
                 continue
@@ -415,6 +425,52 @@ class Facts:
         if var is None or var.instruction < 0:
             return None
         return var.instruction
+
+
+class _Runs(Mapping[int, RunFacts]):
+    """The RunFacts of each RUN by instruction index, each made on first access."""
+
+    def __init__(self, facts: Facts) -> None:
+        self._facts = facts
+        self._made: dict[int, RunFacts] = {}
+        self._indexes: list[int] | None = None
+
+    def __getitem__(self, index: int) -> RunFacts:
+        run = self._made.get(index)
+        if run is None:
+            if index not in self:
+                raise KeyError(index)
+            run = self._made[index] = self._make(index)
+        return run
+
+    def _make(self, index: int) -> RunFacts:
+        """The RunFacts of a RUN, reused across analyses: they are made of the instruction,
+        its index, stage, working directory and known variable values only."""
+        analysis = self._facts.analysis
+        scope = analysis.scopes[index]
+        env, env_key = _ENVS.get(scope, None, _known_values, scope)
+        inst = analysis.instructions[index]
+        stage, cwd = analysis.stage_of[index], self._facts.cwd[index]
+        return _RUNS.get(inst, (index, stage, cwd, env_key), _run_facts, index, inst, stage, cwd,
+                         env)
+
+    def __contains__(self, index: object) -> bool:
+        instructions = self._facts.analysis.instructions
+        return (isinstance(index, int) and 0 <= index < len(instructions)
+                and instructions[index].name == "RUN")
+
+    def __iter__(self) -> Iterator[int]:
+        return iter(self._all())
+
+    def __len__(self) -> int:
+        return len(self._all())
+
+    def _all(self) -> list[int]:
+        """The indexes of every RUN (a scan of the document: iterating is not incremental)."""
+        if self._indexes is None:
+            self._indexes = [i for i, inst in enumerate(self._facts.analysis.instructions)
+                             if inst.name == "RUN"]
+        return self._indexes
 
 
 def _known_values(scope: Scope) -> tuple[dict[str, str], tuple[tuple[str, str], ...]]:

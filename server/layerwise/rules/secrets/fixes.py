@@ -7,6 +7,7 @@ import posixpath
 import re
 from collections.abc import Iterable
 
+from ...memo import IdentityMemo
 from ...model.analysis import Analysis
 from ...model.context import DOCKERIGNORE, BuildContext
 from ...syntax.nodes import Instruction, KeyValue
@@ -46,6 +47,16 @@ def env_secrets_supported(analysis: Analysis) -> bool:
                 major, minor = int(m.group(1)), int(m.group(2))
                 return (major, minor) >= (1, 10)
     return True
+
+
+def fix_context(analysis: Analysis) -> tuple[bool, bool, str]:
+    """What the build-secret fixes read beyond the instructions they edit: ``env=`` support,
+    whether a ``# syntax`` directive is present, and the line break style (memoised)."""
+    return _FIX_CONTEXTS.get(analysis, None, lambda: (
+        env_secrets_supported(analysis), syntax_edit(analysis) is None, _newline(analysis)))
+
+
+_FIX_CONTEXTS: IdentityMemo[tuple[bool, bool, str]] = IdentityMemo(8)
 
 
 def secret_id(name: str) -> str:
@@ -178,7 +189,19 @@ def dockerignore_fix(context: BuildContext | None, patterns: Iterable[str]) -> F
     None without a build context folder on disk (nowhere to write), or when the ignore file
     already has every pattern.
     """
-    if context is None or not context.is_dir("."):
+    if context is None:
+        return None
+    wanted = tuple(patterns)
+    return _IGNORE_FIXES.get(context, wanted, _dockerignore_fix, context, wanted)
+
+
+#: Ignore-file fixes by context (which stands for the files as they were when it was made).
+_IGNORE_FIXES: IdentityMemo[Fix | None] = IdentityMemo(1024)
+
+
+def _dockerignore_fix(context: BuildContext, patterns: tuple[str, ...]) -> Fix | None:
+    """Compute :func:`dockerignore_fix`."""
+    if not context.is_dir("."):
         return None
     present = {p.pattern for p in context.patterns if not p.exclusion}
     missing = tuple(dict.fromkeys(p for p in patterns if p not in present))
@@ -201,7 +224,7 @@ def mount_instead_of_copy(facts: Facts, index: int, inst: Instruction, src: Copy
         return None
     analysis = facts.analysis
     stage = analysis.stage_of[index]
-    runs = [j for j in facts.runs if j > index and analysis.stage_of[j] == stage]
+    runs = [j for j in analysis.stages[stage].instructions if j > index and j in facts.runs]
     ssh = credential.kind.startswith("SSH")
     if not runs or count != 1 or inst.flag("from") is not None or (src.recursive and not ssh):
         pattern = src.text if not set("*?[") & set(src.text) else credential.pattern

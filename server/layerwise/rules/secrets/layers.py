@@ -154,36 +154,38 @@ def _looks_dir(name: str) -> bool:
 
 # --------------------------------------------------------------------------- layers
 
-def layers(facts: Facts) -> dict[int, Layer]:
-    """The layer of every RUN/COPY/ADD, memoised on the facts object.
+def layer_at(facts: Facts, index: int) -> Layer | None:
+    """The layer of a RUN/COPY/ADD in a stage (None for other instructions), made on first use
+    and kept on the facts object.
 
     Paths come from the analysis' layer model (``analysis.layers``); a RUN whose shell text
     that model splits differently (several heredoc scripts) is read from its own effects, so
     that command indexes always refer to :attr:`RunFacts.script`.
     """
-    cached = getattr(facts, "_secret_layers", None)
-    if cached is not None:
-        return cached  # type: ignore[no-any-return]
+    made = facts.layers
+    if index in made:
+        return made[index]
+    made[index] = found = _layer_at(facts, index)
+    return found
+
+
+def _layer_at(facts: Facts, i: int) -> Layer | None:
+    """Compute :func:`layer_at`."""
     analysis = facts.analysis
-    model = {layer.instruction: layer for layer in getattr(analysis, "layers", ())}
-    out: dict[int, Layer] = {}
-    for i, inst in enumerate(analysis.instructions):
-        stage = analysis.stage_of[i]
-        if stage < 0 or inst.name not in ("COPY", "ADD", "RUN"):
-            continue
-        shared = model.get(i)
-        if inst.name in ("COPY", "ADD") and shared is None:
-            out[i] = Layer(i, stage, tuple(
-                PathEvent(src.path, i, src.token.span, "copy", src.recursive, True, -1,
-                          src.text or src.heredoc)
-                for src in copy_sources(facts, i, inst)), ())
-            continue
-        # What follows reads only the model layer (whose identity fixes its instruction object
-        # and index) and, for a RUN, the RunFacts; both are reused across analyses.
-        run = facts.runs.get(i)
-        out[i] = _LAYERS.get(shared, stage, _layer, i, stage, shared, run, also=(run,))
-    facts._secret_layers = out  # type: ignore[attr-defined]
-    return out
+    stage = analysis.stage_of[i]
+    inst = analysis.instructions[i]
+    if stage < 0 or inst.name not in ("COPY", "ADD", "RUN"):
+        return None
+    shared = analysis.layer_index.get(i)
+    if inst.name in ("COPY", "ADD") and shared is None:
+        return Layer(i, stage, tuple(
+            PathEvent(src.path, i, src.token.span, "copy", src.recursive, True, -1,
+                      src.text or src.heredoc)
+            for src in copy_sources(facts, i, inst)), ())
+    # What follows reads only the model layer (whose identity fixes its instruction object
+    # and index) and, for a RUN, the RunFacts; both are reused across analyses.
+    run = facts.runs.get(i)
+    return _LAYERS.get(shared, stage, _layer, i, stage, shared, run, also=(run,))
 
 
 #: Secret layers by model layer and RunFacts identity, and stage.
@@ -218,18 +220,15 @@ def _event(run: RunFacts, effect: PathEffect) -> PathEvent:
                      effect.recursive, effect.exact, effect.command)
 
 
-def removed_later(facts: Facts, index: int, path: str) -> PathEvent | None:
-    """A removal of ``path`` by a later layer of this stage or of a stage built FROM it."""
+def removed_later(facts: Facts, index: int, path: str) -> bool:
+    """Tell whether a later layer of this stage or of a stage built FROM it removes ``path``."""
     analysis = facts.analysis
-    stage = analysis.stage_of[index]
-    stages = set(facts.descendants(stage))
-    for i, layer in layers(facts).items():
-        if i <= index or layer.stage not in stages:
-            continue
-        for event in layer.removed:
-            if event.covers(path):
-                return event
-    return None
+    for stage in facts.descendants(analysis.stage_of[index]):
+        for i in analysis.stages[stage].instructions:
+            layer = layer_at(facts, i) if i > index else None
+            if layer is not None and any(event.covers(path) for event in layer.removed):
+                return True
+    return False
 
 
 def removed_in_run(run: RunFacts, path: str, after: int = -1) -> bool:
@@ -354,7 +353,7 @@ def _path_valued(run: RunFacts, name: str) -> bool:
 def secret_writes(facts: Facts, run: RunFacts) -> tuple[SecretWrite, ...]:
     """Paths a RUN writes that hold secrets (created, on the image file system); memoised, as
     they depend on the RUN, its layer and the variables in its scope only."""
-    layer = layers(facts).get(run.index)
+    layer = layer_at(facts, run.index)
     if layer is None:
         return ()
     return _WRITES.get(run, None, _secret_writes, facts, run, layer,
@@ -382,16 +381,11 @@ def _secret_writes(facts: Facts, run: RunFacts, layer: Layer) -> tuple[SecretWri
     return tuple(out)
 
 
-def secret_runs(facts: Facts) -> frozenset[int]:
-    """The RUNs that write secret files or generate keys (memoised on the facts object): the
-    file rules look at these only."""
-    cached = getattr(facts, "_secret_runs", None)
-    if cached is not None:
-        return cached  # type: ignore[no-any-return]
-    found = frozenset(i for i, run in facts.runs.items()
-                      if secret_writes(facts, run) or key_generations(run))
-    facts._secret_runs = found  # type: ignore[attr-defined]
-    return found
+def writes_secrets(facts: Facts, index: int) -> bool:
+    """Tell whether instruction ``index`` is a RUN that writes secret files or generates keys:
+    the file rules look at these only."""
+    run = facts.runs.get(index)
+    return run is not None and bool(secret_writes(facts, run) or key_generations(run))
 
 
 @dataclass(frozen=True, slots=True)

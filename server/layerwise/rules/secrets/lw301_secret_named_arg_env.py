@@ -2,15 +2,15 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Hashable, Iterator
 from dataclasses import dataclass
 
 from ...model.analysis import Analysis
 from ...syntax.nodes import Instruction, KeyValue
-from ..base import Finding, Related, Rule, Severity
+from ..base import Finding, InstructionRule, Reads, Related, Severity
 from .detector import is_boolean, is_path, is_placeholder, is_variable_reference, literal
 from .facts import Facts, facts
-from .fixes import build_hint, convert_to_secret, remove_default
+from .fixes import build_hint, convert_to_secret, fix_context, remove_default
 from .names import secret_word
 
 
@@ -27,26 +27,27 @@ class Declaration:
     uses: tuple[int, ...]
 
 
-def secret_declarations(analysis: Analysis) -> Iterator[Declaration]:
-    """Every ARG/ENV entry whose name holds a secret, except path and ``$VAR`` values."""
-    shared = facts(analysis)
-    for i, inst in enumerate(analysis.instructions):
-        if inst.name not in ("ARG", "ENV"):
+def secret_pairs(inst: Instruction) -> Iterator[tuple[KeyValue, str | None]]:
+    """The entries of an ARG/ENV whose name holds a secret, except path and ``$VAR`` values,
+    with their unquoted literal values."""
+    if inst.name not in ("ARG", "ENV"):
+        return
+    for pair in inst.pairs:
+        if secret_word(pair.key.value) is None:
             continue
-        for pair in inst.pairs:
-            if secret_word(pair.key.value) is None:
-                continue
-            value = literal(pair.value.value)[0] if pair.value is not None else None
-            if value is not None and value.strip() and (
-                    is_variable_reference(value) or is_path(value) or is_boolean(value)
-                    or value.strip() in ("0", "1")):
-                continue
-            yield _declaration(shared, i, inst, pair, value)
+        value = literal(pair.value.value)[0] if pair.value is not None else None
+        if value is not None and value.strip() and (
+                is_variable_reference(value) or is_path(value) or is_boolean(value)
+                or value.strip() in ("0", "1")):
+            continue
+        yield pair, value
 
 
-def _declaration(shared: Facts, i: int, inst: Instruction, pair: KeyValue,
-                 value: str | None) -> Declaration:
+def declaration(shared: Facts, i: int, pair: KeyValue, value: str | None) -> Declaration:
+    """Where the value of a secret-named entry of ARG/ENV ``i`` ends up (read from the
+    instruction's stage and the stages built FROM it)."""
     analysis = shared.analysis
+    inst = analysis.instructions[i]
     name = pair.key.value
     stage = analysis.stage_of[i]
     uses = tuple(shared.uses(i, name))
@@ -68,15 +69,15 @@ def _declaration(shared: Facts, i: int, inst: Instruction, pair: KeyValue,
 def _only_secret_env(shared: Facts, decl: int, name: str, runs: list[int]) -> bool:
     """Tell whether the RUNs that use ``$name`` all get it from a secret mount."""
     analysis = shared.analysis
-    stage = analysis.stage_of[decl]
-    mounted = [i for i, run in shared.runs.items()
-               if i > decl and analysis.stage_of[i] == stage and name in run.secret_envs]
+    stage = analysis.stages[analysis.stage_of[decl]]
+    mounted = [i for i in stage.instructions
+               if i > decl and i in shared.runs and name in shared.runs[i].secret_envs]
     if not mounted:
         return False
     return all(name in shared.runs[i].secret_envs for i in runs)
 
 
-class SecretNamedArgEnv(Rule):
+class SecretNamedArgEnv(InstructionRule):
     """## What it does
     Reports an `ARG` or `ENV` whose name says it holds a credential (`*_TOKEN`, `*PASSWORD`,
     `*PASS`, `API_KEY`, `CLIENT_SECRET`, `DSN`, the known names such as `AWS_ACCESS_KEY_ID`),
@@ -114,13 +115,22 @@ class SecretNamedArgEnv(Rule):
     severity = Severity.WARNING
     summary = "ARG or ENV name suggests a secret that would be stored in the image or history"
 
-    def check(self, analysis: Analysis) -> Iterator[Finding]:
-        """Report each secret-named ARG/ENV with the severity of where its value lands."""
+    names = frozenset({"ARG", "ENV"})
+    #: Where the value lands, the related uses and the fix read the instructions that use the
+    #: variable: later ones of the stage and, for an ENV, of the stages built FROM it.
+    reads = Reads.LINEAGE
+
+    def context(self, analysis: Analysis) -> Hashable:
+        """The fixes read the ``# syntax`` directive and the line break style."""
+        return fix_context(analysis)
+
+    def check_instruction(self, analysis: Analysis, index: int) -> Iterator[Finding]:
+        """Report each secret-named entry with the severity of where its value lands."""
         shared = facts(analysis)
-        for decl in secret_declarations(analysis):
-            if decl.destination == "secret-mount":
-                continue
-            yield self._report(shared, decl)
+        for pair, value in secret_pairs(analysis.instructions[index]):
+            decl = declaration(shared, index, pair, value)
+            if decl.destination != "secret-mount":
+                yield self._report(shared, decl)
 
     def _report(self, shared: Facts, decl: Declaration) -> Finding:
         analysis = shared.analysis

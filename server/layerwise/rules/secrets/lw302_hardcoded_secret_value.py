@@ -2,14 +2,14 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Hashable, Iterator
 
 from ...memo import IdentityMemo
 from ...model.analysis import Analysis
 from ...model.shell import Command
 from ...syntax.nodes import Instruction, KeyValue
 from ...syntax.span import Span
-from ..base import Finding, Fix, Rule, Severity
+from ..base import Finding, Fix, InstructionRule, Reads, Severity
 from .detector import (
     Match,
     cached_data_secrets,
@@ -19,7 +19,7 @@ from .detector import (
     value_secret,
 )
 from .facts import Facts, MappedText, RunFacts, facts, heredoc_text
-from .fixes import convert_to_secret
+from .fixes import convert_to_secret, fix_context
 from .masking import mask
 
 _ROTATE = "rotate this credential, it is in VCS history"
@@ -27,7 +27,7 @@ _ROTATE = "rotate this credential, it is in VCS history"
 _SHELLS = frozenset({"sh", "bash", "dash", "ash", "zsh", "ksh", "mksh"})
 
 
-class HardcodedSecretValue(Rule):
+class HardcodedSecretValue(InstructionRule):
     """## What it does
     Finds credentials written into the Dockerfile: provider formats (AWS, GitHub, GitLab,
     Slack, npm, PyPI, Stripe, OpenAI, Anthropic, Google, HashiCorp, private-key blocks, JWTs)
@@ -65,24 +65,34 @@ class HardcodedSecretValue(Rule):
     severity = Severity.ERROR
     summary = "A credential value is written into the Dockerfile"
 
-    def check(self, analysis: Analysis) -> Iterator[Finding]:
+    names = frozenset({"ARG", "ENV", "LABEL", "RUN", "COPY", "ADD", "ONBUILD"})
+    #: The fix of an ARG/ENV edits the RUNs of the stage (and of stages built FROM it).
+    reads = Reads.LINEAGE
+
+    def context(self, analysis: Analysis) -> Hashable:
+        """The fixes read the ``# syntax`` directive and the line break style."""
+        return fix_context(analysis)
+
+    def check_instruction(self, analysis: Analysis, index: int) -> Iterator[Finding]:
         """Scan ARG/ENV/LABEL values, RUN scripts and heredoc bodies."""
         shared = facts(analysis)
-        for i, top in enumerate(analysis.instructions):
-            inst = top.effective
-            if inst.name in ("ARG", "ENV", "LABEL"):
-                for pair in inst.pairs:
-                    yield from self._pair(shared, i, inst, pair)
-            elif inst.name == "RUN" and i in shared.runs and inst is top:
-                yield from self._run(shared, shared.runs[i])
-            elif inst.name == "RUN":
-                yield from self._texts(shared, i, inst)
-            elif inst.name in ("COPY", "ADD"):
-                for doc in inst.heredocs:
-                    text = heredoc_text(doc)
-                    for match in cached_data_secrets(text.text):
-                        yield self._report(shared, i, match, text.span(match.start, match.end),
-                                           f"{inst.name} <<{doc.name} body")
+        top = analysis.instructions[index]
+        inst = top.effective
+        if inst.name in ("ARG", "ENV", "LABEL"):
+            for pair in inst.pairs:
+                yield from self._pair(shared, index, inst, pair)
+        elif inst.name == "RUN" and inst is top and not inst.json:
+            found = _RUN_MATCHES.get(inst, None, lambda: _run_matches(shared.runs[index]))
+            for match, span, where in found:
+                yield self._report(shared, index, match, span, where)
+        elif inst.name == "RUN":
+            yield from self._texts(shared, index, inst)
+        elif inst.name in ("COPY", "ADD"):
+            for doc in inst.heredocs:
+                text = heredoc_text(doc)
+                for match in cached_data_secrets(text.text):
+                    yield self._report(shared, index, match, text.span(match.start, match.end),
+                                       f"{inst.name} <<{doc.name} body")
 
     # ----------------------------------------------------------------- ARG / ENV / LABEL
 
@@ -107,13 +117,6 @@ class HardcodedSecretValue(Rule):
         yield self._report(shared, i, match, span, f"{inst.name} {pair.key.value}", fix)
 
     # ----------------------------------------------------------------- RUN
-
-    def _run(self, shared: Facts, run: RunFacts) -> Iterator[Finding]:
-        if run.text is None:
-            yield from self._texts(shared, run.index, run.inst)
-            return
-        for match, span, where in _RUN_MATCHES.get(run, None, _run_matches, run):
-            yield self._report(shared, run.index, match, span, where)
 
     def _texts(self, shared: Facts, i: int, inst: Instruction) -> Iterator[Finding]:
         """Provider formats in a JSON-form or ONBUILD RUN."""
@@ -181,7 +184,7 @@ def _run_matches(run: RunFacts) -> tuple[tuple[Match, Span, str], ...]:
     return tuple(out)
 
 
-#: Secrets of each RUN by its (memoised) facts.
+#: Secrets of each shell-form RUN by instruction (they read its text and mounts only).
 _RUN_MATCHES: IdentityMemo[tuple[tuple[Match, Span, str], ...]] = IdentityMemo(8192)
 
 

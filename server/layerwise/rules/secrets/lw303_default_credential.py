@@ -6,15 +6,15 @@ from collections.abc import Iterator
 
 from ...model.analysis import Analysis
 from ...syntax.span import Span
-from ..base import Finding, Rule, Severity
+from ..base import Finding, InstructionRule, Reads, Severity
 from .detector import default_credential, literal
-from .facts import lower
+from .facts import facts, lower
 from .fixes import remove_default
-from .lw301_secret_named_arg_env import secret_declarations
+from .lw301_secret_named_arg_env import declaration, secret_pairs
 from .masking import mask
 
 
-class DefaultCredential(Rule):
+class DefaultCredential(InstructionRule):
     """## What it does
     Reports a secret-named `ENV` or `ARG` whose literal value is a dictionary or low-entropy
     password (`admin`, `password`, `root`, `secret`, `changeme`, `fsociety`, …): a default
@@ -47,14 +47,18 @@ class DefaultCredential(Rule):
     severity = Severity.WARNING
     summary = "A default password is baked into the image"
 
-    def check(self, analysis: Analysis) -> Iterator[Finding]:
-        """Report secret-named ARG/ENV entries with a dictionary or low-entropy value."""
-        for decl in secret_declarations(analysis):
-            pair = decl.pair
-            if pair.value is None or decl.value is None:
+    names = frozenset({"ARG", "ENV"})
+    #: The severity of an ARG depends on the RUNs of its stage that use it (see LW301).
+    reads = Reads.LINEAGE
+
+    def check_instruction(self, analysis: Analysis, index: int) -> Iterator[Finding]:
+        """Report secret-named entries with a dictionary or low-entropy value."""
+        for pair, value in secret_pairs(analysis.instructions[index]):
+            if pair.value is None or value is None:
                 continue
-            if not default_credential(pair.key.value, decl.value):
+            if not default_credential(pair.key.value, value):
                 continue
+            decl = declaration(facts(analysis), index, pair, value)
             raw = pair.value.value
             value, offset = literal(raw)
             span = pair.value.span

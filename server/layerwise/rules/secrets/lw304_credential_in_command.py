@@ -11,6 +11,7 @@ from .commands import Credential, credentials, literal_worth_reporting, source
 from .facts import Facts, RunFacts, facts
 from .fixes import add_flag, convert_to_secret, env_secrets_supported, mount_flag, syntax_edit
 from .masking import mask
+from .staged import staged_findings
 
 
 class CredentialInCommand(Rule):
@@ -54,13 +55,29 @@ class CredentialInCommand(Rule):
     summary = "A credential is passed on a RUN command line and stored in the image history"
 
     def check(self, analysis: Analysis) -> Iterator[Finding]:
-        """Look at each command of each RUN."""
+        """Look at each command of each RUN, stage by stage."""
         shared = facts(analysis)
-        for run in shared.runs.values():
+        return staged_findings(self.id, analysis, lambda stage: self._stage(shared, stage))
+
+    def _stage(self, shared: Facts, stage: int) -> tuple[list[Finding], set[int]]:
+        """The findings of one stage, and the other stages they read: the fix that turns a
+        variable declared in an ancestor into a build secret reads the uses of the variable
+        in all the stages built FROM that ancestor."""
+        analysis = shared.analysis
+        found: list[Finding] = []
+        others: set[int] = set()
+        for i in shared.indexes(stage):
+            if i not in shared.runs:
+                continue
+            run = shared.runs[i]
             for cred in credentials(run):
                 finding = self._judge(shared, run, cred)
                 if finding is not None:
-                    yield finding
+                    found.append(finding)
+                    decl = shared.declaration(i, finding.data["variable"])
+                    if decl is not None:
+                        others.add(analysis.stage_of[decl])
+        return found, others
 
     def _judge(self, shared: Facts, run: RunFacts, cred: Credential) -> Finding | None:
         kind, name = source(shared, run, cred.text)

@@ -19,13 +19,14 @@ from .layers import (
     CopySource,
     copy_sources,
     key_generations,
-    layers,
+    layer_at,
     removed_in_run,
     removed_later,
-    secret_runs,
     secret_writes,
+    writes_secrets,
 )
 from .names import is_secret_name
+from .staged import staged_findings
 
 #: ENV names that point at a credential file (trivy DS-0031).
 CREDENTIAL_PATH_ENVS = frozenset({"GOOGLE_APPLICATION_CREDENTIALS", "AWS_CONFIG_FILE",
@@ -83,23 +84,42 @@ class CredentialFileInImage(Rule):
     summary = "A credential file is copied into, written to or generated in an image layer"
 
     def check(self, analysis: Analysis) -> Iterator[Finding]:
-        """Check COPY/ADD sources, RUN writes and key generation, and credential ENVs."""
+        """Check COPY/ADD sources, RUN writes and key generation, and credential ENVs, stage
+        by stage."""
         shared = facts(analysis)
-        writers = secret_runs(shared)
+        return staged_findings(self.id, analysis, lambda stage: self._stage(shared, stage))
+
+    def _stage(self, shared: Facts, stage: int) -> tuple[list[Finding], list[int]]:
+        """The findings of one stage and the other stages they read: an ENV pointing at a
+        credential file looks at the layers of every ancestor, and at the removals in the
+        stages built FROM each of them."""
+        if stage < 0:
+            return [], []
+        analysis = shared.analysis
+        found: list[Finding] = []
         reported: set[tuple[int, Span]] = set()
-        for i, inst in enumerate(analysis.instructions):
-            if analysis.stage_of[i] < 0:
-                continue
+        for i in shared.indexes(stage):
+            inst = analysis.instructions[i]
             if inst.name in ("COPY", "ADD"):
-                for finding in self._copy(shared, i, inst):
-                    reported.add((i, finding.span))
-                    yield finding
-            elif i in writers:
-                yield from self._written(shared, i)
-                yield from self._generated(shared, i)
-        for i, inst in enumerate(analysis.instructions):
-            if inst.name == "ENV" and analysis.stage_of[i] >= 0:
-                yield from self._pointer(shared, i, inst, reported)
+                copies = list(self._copy(shared, i, inst))
+                reported.update((i, f.span) for f in copies)
+                found.extend(copies)
+            elif writes_secrets(shared, i):
+                found.extend(self._written(shared, i))
+                found.extend(self._generated(shared, i))
+        pointers = [(i, analysis.instructions[i]) for i in shared.indexes(stage)
+                    if analysis.instructions[i].name == "ENV"]
+        if not any(p.key.value.upper() in CREDENTIAL_PATH_ENVS for _, inst in pointers
+                   for p in inst.pairs):
+            return found, []
+        chain = shared.chain(stage)
+        for j in (j for s in chain[:-1] for j in analysis.stages[s].instructions):
+            if analysis.instructions[j].name in ("COPY", "ADD"):
+                reported.update((j, f.span) for f in self._copy(shared, j,
+                                                                analysis.instructions[j]))
+        for i, inst in pointers:
+            found.extend(self._pointer(shared, i, inst, reported))
+        return found, chain
 
     # ----------------------------------------------------------------- (a) COPY / ADD
 
@@ -110,7 +130,7 @@ class CredentialFileInImage(Rule):
             if found is None:
                 continue
             credential, shown = found
-            if removed_later(shared, i, src.path) is not None:
+            if removed_later(shared, i, src.path):
                 continue
             severity = Severity.ERROR if credential.grave else Severity.WARNING
             ca = credential.pattern == "*.pem" and is_ca_material(src.text + " " + src.path)
@@ -176,7 +196,7 @@ class CredentialFileInImage(Rule):
             event = write.event
             if removed_in_run(run, event.path, event.command):
                 continue
-            if removed_later(shared, i, event.path) is not None:
+            if removed_later(shared, i, event.path):
                 continue
             severity = shared.severity(
                 Severity.ERROR if credential.grave else Severity.WARNING, i)
@@ -206,7 +226,7 @@ class CredentialFileInImage(Rule):
             index = commands.index(gen.command)
             kept = [(path, span) for path, span in gen.outputs
                     if not run.transient(path) and not removed_in_run(run, path, index)
-                    and removed_later(shared, i, path) is None]
+                    and not removed_later(shared, i, path)]
             if not kept:
                 continue
             path = kept[0][0]
@@ -233,15 +253,15 @@ class CredentialFileInImage(Rule):
                 continue
             path = posixpath.normpath(posixpath.join(shared.cwd[i], value.value.strip()))
             chain = shared.chain(analysis.stage_of[i])
-            for j, layer in layers(shared).items():
-                if layer.stage not in chain or analysis.instructions[j].name not in ("COPY",
-                                                                                     "ADD"):
+            for j in sorted(j for s in chain for j in analysis.stages[s].instructions):
+                layer = layer_at(shared, j)
+                if layer is None or analysis.instructions[j].name not in ("COPY", "ADD"):
                     continue
                 event = next((e for e in layer.created if e.path == path or (
                     e.recursive and path.startswith(e.path.rstrip("/") + "/"))), None)
                 if event is None or (j, event.span) in reported:
                     continue
-                if removed_later(shared, j, path) is not None:
+                if removed_later(shared, j, path):
                     continue
                 message = (f"{pair.key.value} points at {path}, which "
                            f"{analysis.instructions[j].name} puts into the image: the "

@@ -5,10 +5,11 @@ from __future__ import annotations
 from collections.abc import Iterator, Mapping
 from typing import ClassVar
 
+from ...memo import IdentityMemo
 from ...model.analysis import Analysis
 from ...model.context import DOCKERIGNORE, BuildContext, go_clean
 from ...syntax.nodes import Instruction
-from ..base import Finding, Related, Rule, Severity
+from ..base import Finding, InstructionRule, Reads, Related, Severity
 from .facts import Facts, facts
 from .files import IGNORE_PROBES, classify, is_ca_material
 from .fixes import dockerignore_fix
@@ -18,7 +19,7 @@ from .layers import CopySource, copy_sources
 _WALK_LIMIT = 10000
 
 
-class ContextCopyMayLeak(Rule):
+class ContextCopyMayLeak(InstructionRule):
     """## What it does
     Reports `COPY . <dst>` and `ADD .` (and copies of whole context folders) that reach the
     image while the effective `.dockerignore` (`<Dockerfile>.dockerignore`, else
@@ -66,35 +67,33 @@ class ContextCopyMayLeak(Rule):
     #: Files of the build context the doc examples assume (this rule needs a context).
     example_context: ClassVar[Mapping[str, str]] = {".dockerignore": "node_modules\n"}
 
-    def check(self, analysis: Analysis) -> Iterator[Finding]:
-        """Check each whole-context (or whole-folder) copy that reaches the image."""
+    names = frozenset({"COPY", "ADD"})
+    #: A copy in a stage that does not ship counts when a COPY --from takes its destination
+    #: (a path below the working directory of the stage).
+    reads = Reads.LINEAGE
+
+    def check_instruction(self, analysis: Analysis, index: int) -> Iterator[Finding]:
+        """Check a whole-context (or whole-folder) copy that reaches the image."""
         context = analysis.context
-        if context is None:
+        inst = analysis.instructions[index]
+        if context is None or inst.flag("from") is not None or analysis.stage_of[index] < 0:
             return
         shared = facts(analysis)
-        missing = [pattern for pattern, probe in IGNORE_PROBES if not context.is_ignored(probe)]
-        files: list[str] | None = None
-        for i, inst in enumerate(analysis.instructions):
-            if inst.name not in ("COPY", "ADD") or inst.flag("from") is not None:
+        for src in copy_sources(shared, index, inst):
+            if src.heredoc:
                 continue
-            if analysis.stage_of[i] < 0:
+            root = _context_dir(context, src.text)
+            if root is None:
                 continue
-            for src in copy_sources(shared, i, inst):
-                if src.heredoc:
-                    continue
-                root = _context_dir(context, src.text)
-                if root is None:
-                    continue
-                via = self._route(shared, i, src)
-                if via is None:
-                    continue
-                if files is None:
-                    files = _credential_files(context)
-                leaked = [f for f in files if root == "." or f.startswith(root + "/")]
-                gaps = missing if root == "." else []
-                if not leaked and not gaps:
-                    continue
-                yield self._report(shared, i, inst, src, context, root, gaps, leaked, via)
+            via = self._route(shared, index, src)
+            if via is None:
+                continue
+            leaked = [f for f in _credential_files(context)
+                      if root == "." or f.startswith(root + "/")]
+            gaps = _missing(context) if root == "." else []
+            if not leaked and not gaps:
+                continue
+            yield self._report(shared, index, inst, src, context, root, gaps, leaked, via)
 
     @staticmethod
     def _route(shared: Facts, i: int, src: CopySource) -> Related | None | tuple[()]:
@@ -161,11 +160,30 @@ def _context_dir(context: BuildContext, text: str) -> str | None:
     rel = go_clean("/" + text).lstrip("/") or "."
     if rel == ".":
         return "."
-    return rel if context.is_dir(rel) else None
+    return rel if _DIRS.get(context, rel, context.is_dir, rel) else None
+
+
+def _missing(context: BuildContext) -> list[str]:
+    """The patterns of :data:`IGNORE_PROBES` the ignore file lacks (memoised by context)."""
+    return _MISSING.get(context, None, lambda: [
+        pattern for pattern, probe in IGNORE_PROBES if not context.is_ignored(probe)])
 
 
 def _credential_files(context: BuildContext) -> list[str]:
-    """Files the context sends that are credential files (not CA certificates)."""
+    """Files the context sends that are credential files, not CA certificates (memoised by
+    context, which stands for the files as they were when it was made)."""
+    return _FILES.get(context, None, _walk_credential_files, context)
+
+
+#: Context lookups by context object, which stands for the files as they were when it was made
+#: (like the findings memoised by the structure it belongs to).
+_DIRS: IdentityMemo[bool] = IdentityMemo(4096)
+_MISSING: IdentityMemo[list[str]] = IdentityMemo(64)
+_FILES: IdentityMemo[list[str]] = IdentityMemo(64)
+
+
+def _walk_credential_files(context: BuildContext) -> list[str]:
+    """Compute :func:`_credential_files`."""
     out: list[str] = []
     for path in context.walk(limit=_WALK_LIMIT):
         credential = classify(path)

@@ -14,16 +14,16 @@ from .facts import Facts, facts
 from .files import classify, is_ca_material, is_public
 from .fixes import convert_to_secret
 from .layers import (
-    Layer,
     PathEvent,
     copy_sources,
     key_generations,
-    layers,
+    layer_at,
     removed_in_run,
-    secret_runs,
     secret_writes,
+    writes_secrets,
 )
 from .names import is_secret_name
+from .staged import staged_findings
 
 
 @dataclass(frozen=True, slots=True)
@@ -74,26 +74,34 @@ class SecretDeletedInLaterLayer(Rule):
     def check(self, analysis: Analysis) -> Iterator[Finding]:
         """Follow each stage's chain of layers, oldest first."""
         shared = facts(analysis)
-        secrets = self._secrets(shared)
-        all_layers = layers(shared)
-        secret_envs = {analysis.stage_of[i] for i, inst in enumerate(analysis.instructions)
-                       if inst.name == "ENV" and any(is_secret_name(p.key.value)
-                                                     for p in inst.pairs)}
-        for stage in analysis.stages:
-            chain = shared.chain(stage.index)
-            if secrets:
-                yield from self._removals(shared, stage.index, chain, secrets, all_layers)
-            if secret_envs.intersection(chain):
-                yield from self._env(shared, stage.index, chain)
+        return staged_findings(self.id, analysis, lambda stage: self._stage(shared, stage))
 
-    def _removals(self, shared: Facts, stage: int, chain: list[int],
-                  secrets: dict[int, list[_Secret]], all_layers: dict[int, Layer]
-                  ) -> Iterator[Finding]:
+    def _stage(self, shared: Facts, stage: int) -> tuple[list[Finding], set[int]]:
+        """The findings of one stage and the other stages they read: the fix of a cleared
+        ENV declared in an ancestor edits the RUNs of that ancestor's descendants."""
+        if stage < 0:
+            return [], set()
+        analysis = shared.analysis
+        chain = shared.chain(stage)
+        found = list(self._removals(shared, stage, chain))
+        others: set[int] = set()
+        if any(analysis.instructions[i].name == "ENV" and any(
+                is_secret_name(p.key.value) for p in analysis.instructions[i].pairs)
+               for s in chain for i in analysis.stages[s].instructions):
+            for decl, finding in self._env(shared, stage, chain):
+                found.append(finding)
+                others.add(analysis.stage_of[decl])
+        return found, others
+
+    def _removals(self, shared: Facts, stage: int, chain: list[int]) -> Iterator[Finding]:
         """Removals in ``stage`` of secrets that earlier layers of its chain stored."""
         analysis = shared.analysis
+        if not any((layer := layer_at(shared, i)) is not None and layer.removed
+                   for i in analysis.stages[stage].instructions):
+            return
         seen: list[_Secret] = []
         for i in sorted(i for s in chain for i in analysis.stages[s].instructions):
-            layer = all_layers.get(i)
+            layer = layer_at(shared, i)
             if layer is None:
                 continue
             if layer.stage == stage:
@@ -102,53 +110,7 @@ class SecretDeletedInLaterLayer(Rule):
                             and removal.covers(s.event.path)]
                     if hits:
                         yield self._report(shared, i, removal, hits)
-            seen.extend(secrets.get(i, ()))
-
-    # ----------------------------------------------------------------- files
-
-    def _secrets(self, shared: Facts) -> dict[int, list[_Secret]]:
-        """Secret paths each layer leaves behind, by instruction."""
-        analysis = shared.analysis
-        writers = secret_runs(shared)
-        out: dict[int, list[_Secret]] = {}
-        for i, inst in enumerate(analysis.instructions):
-            if analysis.stage_of[i] < 0:
-                continue
-            found: list[_Secret] = []
-            if inst.name in ("COPY", "ADD"):
-                for src in copy_sources(shared, i, inst):
-                    credential = classify(src.text) if src.text else None
-                    if credential is None and not src.recursive:
-                        credential = classify(src.path)
-                    if credential is None or is_public(src.path) or (
-                            credential.pattern == "*.pem"
-                            and is_ca_material(src.text + " " + src.path)):
-                        continue
-                    event = PathEvent(src.path, i, src.token.span, "copy", src.recursive)
-                    found.append(_Secret(event, credential.kind))
-            elif i in writers:
-                run = shared.runs[i]
-                for write in secret_writes(shared, run):
-                    if removed_in_run(run, write.event.path, write.event.command):
-                        continue
-                    if write.reason == "name":
-                        what = write.credential.kind if write.credential else "credential file"
-                    elif write.reason == "secret-mount":
-                        what = "a copy of a mounted secret"
-                    else:
-                        what = f"a file written from {write.reason.upper()} {write.variable}"
-                    found.append(_Secret(write.event, what))
-                commands = run.commands()
-                for gen in key_generations(run):
-                    index = commands.index(gen.command)
-                    for path, span in gen.outputs:
-                        if run.transient(path) or removed_in_run(run, path, index):
-                            continue
-                        found.append(_Secret(PathEvent(path, i, span, "keygen", True),
-                                             f"a private key generated by {gen.tool}"))
-            if found:
-                out[i] = found
-        return out
+            seen.extend(_secrets(shared, i))
 
     def _report(self, shared: Facts, i: int, removal: PathEvent, hits: list[_Secret]
                 ) -> Finding:
@@ -168,7 +130,9 @@ class SecretDeletedInLaterLayer(Rule):
 
     # ----------------------------------------------------------------- ENV
 
-    def _env(self, shared: Facts, stage: int, chain: list[int]) -> Iterator[Finding]:
+    def _env(self, shared: Facts, stage: int, chain: list[int]
+             ) -> Iterator[tuple[int, Finding]]:
+        """Secret ENVs of the chain cleared in ``stage``, with the ENV that set each."""
         analysis = shared.analysis
         live: dict[str, tuple[int, KeyValue]] = {}
         members = sorted(i for s in chain for i in analysis.stages[s].instructions)
@@ -180,7 +144,8 @@ class SecretDeletedInLaterLayer(Rule):
                     name = pair.key.value
                     value = literal(pair.value.value)[0].strip() if pair.value else ""
                     if name in live and not value and own:
-                        yield self._env_report(shared, i, pair.key.span, name, live.pop(name))
+                        origin = live.pop(name)
+                        yield origin[0], self._env_report(shared, i, pair.key.span, name, origin)
                     elif is_secret_name(name) and value and not (
                             is_variable_reference(value) or is_placeholder(value)):
                         live[name] = (i, pair)
@@ -193,8 +158,9 @@ class SecretDeletedInLaterLayer(Rule):
                         continue
                     for word in command.args:
                         if word.value in live:
-                            yield self._env_report(shared, i, run.word_span(word), word.value,
-                                                   live[word.value])
+                            origin = live[word.value]
+                            yield origin[0], self._env_report(shared, i, run.word_span(word),
+                                                              word.value, origin)
 
     def _env_report(self, shared: Facts, i: int, span: Span, name: str,
                     origin: tuple[int, KeyValue]) -> Finding:
@@ -209,3 +175,40 @@ class SecretDeletedInLaterLayer(Rule):
                             fix=convert_to_secret(shared.analysis, shared, decl, pair),
                             data={"name": name, "kind": "env"})
 
+
+def _secrets(shared: Facts, i: int) -> list[_Secret]:
+    """The secret paths the layer of instruction ``i`` leaves behind."""
+    inst = shared.analysis.instructions[i]
+    found: list[_Secret] = []
+    if inst.name in ("COPY", "ADD"):
+        for src in copy_sources(shared, i, inst):
+            credential = classify(src.text) if src.text else None
+            if credential is None and not src.recursive:
+                credential = classify(src.path)
+            if credential is None or is_public(src.path) or (
+                    credential.pattern == "*.pem"
+                    and is_ca_material(src.text + " " + src.path)):
+                continue
+            event = PathEvent(src.path, i, src.token.span, "copy", src.recursive)
+            found.append(_Secret(event, credential.kind))
+    elif writes_secrets(shared, i):
+        run = shared.runs[i]
+        for write in secret_writes(shared, run):
+            if removed_in_run(run, write.event.path, write.event.command):
+                continue
+            if write.reason == "name":
+                what = write.credential.kind if write.credential else "credential file"
+            elif write.reason == "secret-mount":
+                what = "a copy of a mounted secret"
+            else:
+                what = f"a file written from {write.reason.upper()} {write.variable}"
+            found.append(_Secret(write.event, what))
+        commands = run.commands()
+        for gen in key_generations(run):
+            index = commands.index(gen.command)
+            for path, span in gen.outputs:
+                if run.transient(path) or removed_in_run(run, path, index):
+                    continue
+                found.append(_Secret(PathEvent(path, i, span, "keygen", True),
+                                     f"a private key generated by {gen.tool}"))
+    return found

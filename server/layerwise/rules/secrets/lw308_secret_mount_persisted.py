@@ -8,7 +8,7 @@ from collections.abc import Iterator
 from ...model.analysis import Analysis
 from ...model.shell import Command, getopt
 from ...syntax.span import Span, TextEdit
-from ..base import Finding, Fix, Related, Rule, Severity
+from ..base import Finding, Fix, InstructionRule, Reads, Related, Severity
 from .commands import credentials, source
 from .facts import Facts, Mount, RunFacts, facts
 from .layers import SecretWrite, home, removed_in_run, resolve, secret_writes
@@ -18,7 +18,7 @@ _AND_AFTER = re.compile(r"[ \t]*(?:\\\n[ \t]*)*&&[ \t]*(?:\\\n[ \t]*)*")
 _AND_BEFORE = re.compile(r"[ \t]*(?:\\\n[ \t]*)*&&[ \t]*(?:\\\n[ \t]*)*$")
 
 
-class SecretMountPersisted(Rule):
+class SecretMountPersisted(InstructionRule):
     """## What it does
     Reports a `RUN --mount=type=secret` (or `type=ssh`) that copies the secret into the
     image file system and does not delete it in the same `RUN`: `cp /run/secrets/npmrc
@@ -54,25 +54,32 @@ class SecretMountPersisted(Rule):
     severity = Severity.WARNING
     summary = "A mounted secret is copied into the image file system"
 
-    def check(self, analysis: Analysis) -> Iterator[Finding]:
-        """Check each RUN that has a secret or ssh mount."""
+    names = frozenset({"RUN"})
+    #: The paths a RUN writes depend on the working directory (WORKDIRs of the stage and of
+    #: the stages it is built FROM).
+    reads = Reads.LINEAGE
+
+    def check_instruction(self, analysis: Analysis, index: int) -> Iterator[Finding]:
+        """Check a RUN that has a secret or ssh mount."""
+        if not analysis.instructions[index].flags_named("mount"):
+            return
         shared = facts(analysis)
-        for run in shared.runs.values():
-            if not any(m.type in ("secret", "ssh") for m in run.mounts):
+        run = shared.runs[index]
+        if not any(m.type in ("secret", "ssh") for m in run.mounts):
+            return
+        spans: set[Span] = set()
+        for write in secret_writes(shared, run):
+            if write.reason != "secret-mount":
                 continue
-            spans: set[Span] = set()
-            for write in secret_writes(shared, run):
-                if write.reason != "secret-mount":
-                    continue
-                event = write.event
-                if removed_in_run(run, event.path, event.command) or event.span in spans:
-                    continue
-                spans.add(event.span)
-                yield self._written(shared, run, write)
-            for finding in self._stored(shared, run):
-                if finding.span not in spans:
-                    spans.add(finding.span)
-                    yield finding
+            event = write.event
+            if removed_in_run(run, event.path, event.command) or event.span in spans:
+                continue
+            spans.add(event.span)
+            yield self._written(shared, run, write)
+        for finding in self._stored(shared, run):
+            if finding.span not in spans:
+                spans.add(finding.span)
+                yield finding
 
     def _written(self, shared: Facts, run: RunFacts, write: SecretWrite) -> Finding:
         event = write.event

@@ -1,0 +1,78 @@
+"""Stage-by-stage findings of the secret rules that read beyond a stage's lineage.
+
+A few findings read other lineages: a build-secret fix edits every RUN that uses a variable
+declared in an ancestor stage (its siblings included), and an ``ENV`` pointing at a copied
+file looks for removals in the descendants of each ancestor. Such rules stay plain rules and
+reuse each stage's findings while the lineage tokens of the stage and of every stage they
+read hold (``-1`` stands for the instructions before the first ``FROM``, read with the
+structure).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Collection, Iterable, Iterator
+from dataclasses import dataclass
+
+from ...memo import IdentityMemo
+from ...model.analysis import Analysis
+from ..base import Finding
+
+#: A stage's findings and the other stages whose lineage they read.
+StageCheck = Callable[[int], tuple[Iterable[Finding], Collection[int]]]
+
+
+@dataclass(slots=True)
+class _Entry:
+    """The findings of one rule in one stage, with the lineage tokens they were made from."""
+
+    findings: tuple[Finding, ...] = ()
+    reads: tuple[tuple[int, object], ...] | None = None
+
+
+class _Entries(IdentityMemo[_Entry]):
+    """A rule's entries by token (tokens are plain objects: a dict finds them by identity,
+    much faster than an :class:`IdentityMemo` key); emptied with every memo."""
+
+    def __init__(self, limit: int) -> None:
+        super().__init__(limit)
+        self._by_token: dict[object, _Entry] = {}
+        self._max = limit
+
+    def entry(self, token: object) -> _Entry:
+        """The entry of a token (a new, empty one the first time)."""
+        found = self._by_token.get(token)
+        if found is None:
+            if len(self._by_token) >= self._max:
+                self._by_token.clear()
+            found = self._by_token[token] = _Entry()
+        return found
+
+    def clear(self) -> None:
+        """Forget every entry."""
+        super().clear()
+        self._by_token.clear()
+
+
+_RULES: dict[str, _Entries] = {}
+
+
+def staged_findings(rule_id: str, analysis: Analysis, check: StageCheck) -> Iterator[Finding]:
+    """Every stage's findings (those before the first FROM first), ``check``-ed again only
+    when the lineage of the stage or of a stage it read changed."""
+    revision = analysis.revision
+    lineages = revision.lineages
+    if len(lineages) != len(analysis.stages):
+        for stage in range(-1, len(analysis.stages)):
+            yield from check(stage)[0]
+        return
+    entries = _RULES.get(rule_id)
+    if entries is None:
+        entries = _RULES[rule_id] = _Entries(1 << 12)
+    for stage, token in enumerate((revision.structure, *lineages), -1):
+        entry = entries.entry(token)
+        reads = entry.reads
+        if reads is None or (reads and any(lineages[s] is not t for s, t in reads)):
+            found, others = check(stage)
+            entry.findings = tuple(found)
+            entry.reads = tuple((s, lineages[s]) for s in sorted(others) if 0 <= s != stage)
+        yield from entry.findings

@@ -14,6 +14,7 @@ from itertools import pairwise
 from typing import NamedTuple
 
 from layerwise.model.shell import Command, Option, Script, Word, getopt, shell_argv
+from layerwise.syntax.frozen import fast_init
 
 _GLOB = frozenset("*?[")
 _DECLARATIONS = frozenset({"", "export", "declare", "typeset", "local", "readonly"})
@@ -23,6 +24,7 @@ _INLINE_CODE = frozenset({"-c", "-m", "-e", "-E", "-r", "--eval"})
 _PACKAGE_FILES = (".deb", ".rpm", ".apk", ".whl", ".gem", ".tgz", ".tar.gz", ".zip")
 
 
+@fast_init
 @dataclass(frozen=True, slots=True)
 class PathEffect:
     """A path that one command creates, removes, modifies or reads, with the word at fault."""
@@ -43,6 +45,7 @@ class PathEffect:
         return all(_match(p, t) for p, t in zip(mine, theirs, strict=False))
 
 
+@fast_init
 @dataclass(frozen=True, slots=True)
 class PackageOp:
     """A package-manager operation such as ``apt-get install -y curl``."""
@@ -64,6 +67,7 @@ class PackageOp:
         return next((f for f in reversed(self.flags) if f.name in names), None)
 
 
+@fast_init
 @dataclass(frozen=True, slots=True)
 class Effects:
     """The filesystem effects of one RUN script."""

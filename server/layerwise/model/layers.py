@@ -7,6 +7,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 
 from ..memo import IdentityMemo
+from ..syntax.frozen import fast_init
 from ..syntax.grammar import TARGET_KEYS, mount_type
 from ..syntax.nodes import Heredoc, Instruction, LogicalLine, Token
 from ..syntax.span import Position, Span
@@ -24,6 +25,7 @@ _LAYERS: IdentityMemo[Layer] = IdentityMemo(8192)
 _ARCHIVES = (".tar", ".tar.gz", ".tgz", ".tar.bz2", ".tbz2", ".tar.xz", ".txz", ".tar.zst")
 
 
+@fast_init
 @dataclass(frozen=True, slots=True)
 class ShellSource:
     """Shell text that a RUN executes, mapped back to the Dockerfile.
@@ -54,6 +56,7 @@ class ShellSource:
         return Span(self.position(start), self.position(max(start, end)))
 
 
+@fast_init
 @dataclass(frozen=True, slots=True)
 class LayerPath:
     """A path a layer creates, modifies, removes or reads, and the token that says so."""
@@ -76,6 +79,7 @@ class LayerPath:
         return self.effect.covers(path)
 
 
+@fast_init
 @dataclass(frozen=True, slots=True)
 class LayerPackages:
     """A package-manager command in a RUN, with the positions of its words."""
@@ -85,6 +89,7 @@ class LayerPackages:
     action_span: Span | None
 
 
+@fast_init
 @dataclass(frozen=True, slots=True)
 class Mount:
     """A ``RUN --mount``: its type and where it is mounted."""
@@ -95,6 +100,7 @@ class Mount:
     span: Span
 
 
+@fast_init
 @dataclass(frozen=True, slots=True)
 class Layer:
     """One filesystem layer: a RUN, COPY or ADD and its effects."""
@@ -180,6 +186,7 @@ def _run_layer(inst: Instruction, index: int, stage: int, workdir: str,
                env: Mapping[str, str], shell_ok: bool) -> Layer:
     """Read a RUN's shell (command line and heredocs) into a layer."""
     mounts = tuple(_mounts(inst))
+    targets = [m.target for m in mounts if m.target]
     sources = _sources(inst) if shell_ok else ()
     created: list[LayerPath] = []
     modified: list[LayerPath] = []
@@ -191,7 +198,7 @@ def _run_layer(inst: Instruction, index: int, stage: int, workdir: str,
         for out, found in ((created, effects.created), (modified, effects.modified),
                            (removed, effects.removed), (inputs, effects.inputs)):
             out.extend(LayerPath(e, source.span(e.start, e.end)) for e in found
-                       if not any(m.target and _under(e.path, m.target) for m in mounts))
+                       if not targets or not any(_under(e.path, t) for t in targets))
         for op in effects.packages:
             action = source.span(*op.action_span) if op.action_span else None
             packages.append(LayerPackages(op, source.span(*op.manager_span), action))

@@ -17,6 +17,8 @@ import tree_sitter
 import tree_sitter_bash
 from tree_sitter import Node
 
+from ..syntax.frozen import fast_init
+
 _PARSER = tree_sitter.Parser(tree_sitter.Language(tree_sitter_bash.language()))
 
 SHELLS = frozenset({"sh", "bash", "dash", "ash", "zsh", "ksh", "mksh"})
@@ -57,6 +59,7 @@ _WRAPPERS: dict[str, tuple[str, int]] = {
 _ANSI_C = dict(zip("ntrabeEfv\\'\"?", "\n\t\r\a\b\x1b\x1b\f\v\\'\"?", strict=True))
 
 
+@fast_init
 @dataclass(frozen=True, slots=True)
 class Word:
     """One shell word: source text, static value (None when it expands) and code-point span."""
@@ -69,6 +72,7 @@ class Word:
     parts: tuple[tuple[str, bool], ...] = ()
 
 
+@fast_init
 @dataclass(frozen=True, slots=True)
 class Redirect:
     """A redirection such as ``> F``, ``2>&1``, ``<<EOF`` or ``<<< s``."""
@@ -80,6 +84,7 @@ class Redirect:
     body: Word | None = None  # heredoc body; its value honours quoting and "<<-"
 
 
+@fast_init
 @dataclass(frozen=True, slots=True)
 class Command:
     """One simple command with the context it runs in."""
@@ -105,6 +110,7 @@ class Command:
         return None if value is None else value.rpartition("/")[2]
 
 
+@fast_init
 @dataclass(frozen=True, slots=True)
 class Script:
     """A parsed RUN script: its commands in execution order and whether the parse was clean."""
@@ -114,6 +120,7 @@ class Script:
     has_error: bool
 
 
+@fast_init
 @dataclass(frozen=True, slots=True)
 class Option:
     """A command-line option and its value, if it takes one."""

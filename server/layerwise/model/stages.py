@@ -6,6 +6,7 @@ import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 
+from ..syntax.frozen import fast_init
 from ..syntax.nodes import Flag, Instruction, Token
 from ..syntax.span import Span
 from .variables import Variable, expand
@@ -14,6 +15,7 @@ from .variables import Variable, expand
 STAGE_NAME = re.compile(r"^[a-z][a-z0-9-_.]*$")
 
 
+@fast_init
 @dataclass(frozen=True, slots=True)
 class Stage:
     """One ``FROM`` and the instructions up to the next ``FROM``."""
@@ -37,6 +39,7 @@ class Stage:
         return self.name or f"stage {self.index}"
 
 
+@fast_init
 @dataclass(frozen=True, slots=True)
 class StageRef:
     """A reference to a stage or image: ``FROM x``, ``--from=x`` or ``--mount=from=x``.

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass
 
+from ..syntax.frozen import fast_init
 from ..syntax.span import Span
 
 #: BuildKit's automatic platform ARGs, with the values a linux/amd64 build gets.
@@ -25,6 +26,7 @@ BUILDKIT_ARGS = (
 )
 
 
+@fast_init
 @dataclass(frozen=True, slots=True)
 class Variable:
     """A variable definition: where it was set and its value there (``None`` if unknown)."""
@@ -36,6 +38,7 @@ class Variable:
     instruction: int = -1
 
 
+@fast_init
 @dataclass(frozen=True, slots=True)
 class Reference:
     """A ``$NAME`` or ``${NAME...}`` use inside a word; offsets index that word."""
@@ -46,6 +49,7 @@ class Reference:
     has_default: bool
 
 
+@fast_init
 @dataclass(frozen=True, slots=True)
 class Expansion:
     """The result of expanding one word."""

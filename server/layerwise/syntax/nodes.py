@@ -5,6 +5,7 @@ from __future__ import annotations
 from bisect import bisect_right
 from dataclasses import dataclass, field
 
+from .frozen import fast_init
 from .span import Position, Span
 
 # Spans are the most frequent allocation of a parse; ``tuple.__new__`` builds these NamedTuples
@@ -18,6 +19,7 @@ INSTRUCTIONS = (
 )
 
 
+@fast_init
 @dataclass(frozen=True, slots=True)
 class Token:
     """A piece of an instruction: its value and where it is written."""
@@ -26,6 +28,7 @@ class Token:
     span: Span
 
 
+@fast_init
 @dataclass(frozen=True, slots=True)
 class LogicalLine:
     """An instruction's text with continuations and comment lines removed, mapped to the source.
@@ -53,17 +56,22 @@ class LogicalLine:
         if len(segments) == 1:
             base, line, col = segments[0]
             first = _new(Position, (line, col + start - base))
-        else:
-            first = self.position(start)
+            if end <= start:
+                return _new(Span, (first, first))
+            return _new(Span, (first, _new(Position, (line, col + end - base))))
+        i = max(bisect_right(segments, (start, 1 << 62, 0)) - 1, 0)
+        base, line, col = segments[i]
+        first = _new(Position, (line, col + start - base))
         if end <= start:
             return _new(Span, (first, first))
-        if len(segments) > 1:
-            # the end is just after the last character, which may lie in a later piece
+        if i + 1 < len(segments) and end - 1 >= segments[i + 1][0]:
+            # the end is just after the last character, which lies in a later piece
             i = bisect_right(segments, (end - 1, 1 << 62, 0)) - 1
-            base, line, col = segments[max(i, 0)]
+            base, line, col = segments[i]
         return _new(Span, (first, _new(Position, (line, col + end - base))))
 
 
+@fast_init
 @dataclass(frozen=True, slots=True)
 class Flag:
     """A builder flag such as ``--from=build`` (``name`` is ``from``)."""
@@ -94,6 +102,7 @@ class Flag:
         return tuple(out)
 
 
+@fast_init
 @dataclass(frozen=True, slots=True)
 class KeyValue:
     """An ``ENV``/``LABEL``/``ARG`` entry; ``value`` keeps BuildKit's raw form (quotes included)."""
@@ -103,6 +112,7 @@ class KeyValue:
     legacy: bool = False
 
 
+@fast_init
 @dataclass(frozen=True, slots=True)
 class Heredoc:
     """A here-document attached to RUN, COPY or ADD."""
@@ -124,6 +134,7 @@ class Heredoc:
         return "".join(line.lstrip("\t") for line in self.content.splitlines(keepends=True))
 
 
+@fast_init
 @dataclass(frozen=True, slots=True)
 class Instruction:
     """One instruction, from its keyword to the end of its last continuation or heredoc line.
@@ -188,6 +199,7 @@ class Instruction:
         return tuple(f for f in self.flags if f.name == name)
 
 
+@fast_init
 @dataclass(frozen=True, slots=True)
 class Comment:
     """A comment line (``# ...``) outside any instruction."""
@@ -198,6 +210,7 @@ class Comment:
     end_line: int
 
 
+@fast_init
 @dataclass(frozen=True, slots=True)
 class Directive:
     """A parser directive (``# syntax=``, ``# escape=``, ``# check=``) honoured by BuildKit."""
@@ -210,6 +223,7 @@ class Directive:
     end_line: int
 
 
+@fast_init
 @dataclass(frozen=True, slots=True)
 class Blank:
     """A line with nothing but whitespace."""
@@ -221,6 +235,7 @@ class Blank:
 Node = Instruction | Comment | Directive | Blank
 
 
+@fast_init
 @dataclass(frozen=True, slots=True)
 class ParseError:
     """A problem the parser found; ``code`` is the rule that reports it."""
@@ -230,6 +245,7 @@ class ParseError:
     span: Span
 
 
+@fast_init
 @dataclass(frozen=True, slots=True)
 class Dockerfile:
     """A parsed Dockerfile: every line belongs to exactly one node, in order.

@@ -41,6 +41,7 @@ _WHITESPACE_LIST = frozenset({"FROM", "EXPOSE"})
 _NAME_VALUE = frozenset({"ENV", "LABEL"})
 _HEREDOC_HOSTS = frozenset({"ADD", "COPY", "RUN"})
 _KEYWORD_END = re.compile(r"[\t\v\f\r ]")
+_KEYWORD = re.compile(r"([^\t\v\f\r ]*)[\t\v\f\r ]*")  # a keyword and the blanks after it
 _JSON_STRING = re.compile(r'"(?:[^"\\]|\\.)*"', re.DOTALL)
 _INSTRUCTION_LINE = re.compile(
     r"(?:ADD|ARG|CMD|COPY|ENTRYPOINT|ENV|EXPOSE|FROM|HEALTHCHECK|LABEL|MAINTAINER|ONBUILD|RUN"
@@ -288,8 +289,7 @@ def _head(head_text: str, start: int, escape: str) -> _Head:
     """Parse an instruction's own lines (cached by text, position and escape)."""
     logical, comments, empties, end = _logical(head_text, start, escape)
     errors: list[ParseError] = []
-    inst = _build(logical, 0, len(logical.text), start, end, escape, errors,
-                  comment_lines=comments, empty_continuation_lines=empties)
+    inst = _build(logical, 0, len(logical.text), start, end, escape, errors, comments, empties)
     markers: tuple[_Marker, ...] = ()
     target = inst.sub if inst.sub is not None else inst
     if target.name in _HEREDOC_HOSTS and not target.json and "<<" in logical.text:
@@ -342,41 +342,47 @@ def _without_continuation(content: str, escape: str) -> str:
 
 
 def _build(logical: LogicalLine, lo: int, hi: int, start: int, end: int, escape: str,
-           errors: list[ParseError], **fields: object) -> Instruction:
+           errors: list[ParseError], comment_lines: tuple[int, ...] = (),
+           empty_continuation_lines: tuple[int, ...] = ()) -> Instruction:
     """Parse ``logical.text[lo:hi]`` as one instruction (recursively for ONBUILD)."""
     text = logical.text
     lo, hi = strip_bounds(text, lo, hi)
-    m = _KEYWORD_END.search(text, lo, hi)
-    kw_end = m.start() if m else hi
+    m = _KEYWORD.match(text, lo, hi)  # it matches the empty string too
+    kw_end, rest = m.end(1), m.end()  # type: ignore[union-attr]
     keyword = Token(text[lo:kw_end], logical.span(lo, kw_end))
-    rest = kw_end
-    while rest < hi and text[rest] in "\t\v\f\r ":
-        rest += 1
-    raw_flags, args_start = extract_flags(text, rest, hi, escape)
-    flags = tuple(_flag(logical, word, a, b) for word, a, b in raw_flags) if raw_flags else ()
-    a0, a1 = strip_bounds(text, args_start, hi)
+    a0, a1 = strip_bounds(text, rest, hi)
+    flags: tuple[Flag, ...] = ()
+    if text.startswith("--", a0, a1):
+        raw_flags, args_start = extract_flags(text, a0, hi, escape)
+        flags = tuple(_flag(logical, word, a, b) for word, a, b in raw_flags)
+        a0, a1 = strip_bounds(text, args_start, hi)
     args = Token(text[a0:a1], logical.span(a0, a1))
     name = keyword.value.upper()
+    json = False
+    exec_args: tuple[Token, ...] | None = ()
+    words: tuple[Token, ...] = ()
+    pairs: tuple[KeyValue, ...] = ()
+    sub = None
     if name in _MAYBE_JSON or name in _MAYBE_JSON_LIST:
         exec_args = _json_args(logical, a0, a1, keyword, errors)
         if exec_args is not None:
-            fields.update(json=True, exec_args=exec_args)
+            json = True
         elif name in _MAYBE_JSON_LIST and a1 > a0:
-            fields["words"] = _tokens(logical, split_whitespace(text, a0, a1))
+            words = _tokens(logical, split_whitespace(text, a0, a1))
     elif name in _WHITESPACE_LIST:
         if a1 > a0:
-            fields["words"] = _tokens(logical, split_whitespace(text, a0, a1))
+            words = _tokens(logical, split_whitespace(text, a0, a1))
     elif name in _NAME_VALUE:
-        fields["pairs"] = _name_values(logical, a0, a1, name, escape, errors)
+        pairs = _name_values(logical, a0, a1, name, escape, errors)
     elif name == "ARG":
-        fields["pairs"] = tuple(_key_value(logical, w, a, b)
-                                for w, a, b in parse_words(text, a0, a1, escape))
+        pairs = tuple(_key_value(logical, w, a, b) for w, a, b in parse_words(text, a0, a1, escape))
     elif name == "HEALTHCHECK":
-        fields.update(_healthcheck(logical, a0, a1, keyword, errors))
+        words, exec_args = _healthcheck(logical, a0, a1, keyword, errors)
+        json = exec_args is not None
     elif name == "ONBUILD" and a1 > a0:
-        fields["sub"] = _build(logical, a0, a1, start, end, escape, errors)
-    return Instruction(keyword, flags, args, logical, start, end, name, a0,
-                       **fields)  # type: ignore[arg-type]
+        sub = _build(logical, a0, a1, start, end, escape, errors)
+    return Instruction(keyword, flags, args, logical, start, end, name, a0, json, exec_args or (),
+                       words, pairs, (), sub, comment_lines, empty_continuation_lines)
 
 
 def _tokens(logical: LogicalLine, words: list[tuple[str, int, int]]) -> tuple[Token, ...]:
@@ -466,20 +472,18 @@ def _key_value(logical: LogicalLine, word: str, a: int, b: int) -> KeyValue:
 
 
 def _healthcheck(logical: LogicalLine, a0: int, a1: int, keyword: Token,
-                 errors: list[ParseError]) -> dict[str, object]:
-    """Parse ``HEALTHCHECK [flags] NONE|CMD ...``: the type word, then the command."""
+                 errors: list[ParseError]) -> tuple[tuple[Token, ...], tuple[Token, ...] | None]:
+    """Parse ``HEALTHCHECK [flags] NONE|CMD ...``: the type word, then the command in exec form
+    (``None`` when it is not)."""
     text = logical.text
     sep = a0
     while sep < a1 and text[sep] not in SPACES:
         sep += 1
     if sep == a0:
-        return {}
-    fields: dict[str, object] = {"words": (Token(text[a0:sep], logical.span(a0, sep)),)}
+        return (), None
     c0, c1 = strip_bounds(text, sep, a1)
-    exec_args = _json_args(logical, c0, c1, keyword, errors)
-    if exec_args is not None:
-        fields.update(json=True, exec_args=exec_args)
-    return fields
+    return ((Token(text[a0:sep], logical.span(a0, sep)),),
+            _json_args(logical, c0, c1, keyword, errors))
 
 
 def _markers(logical: LogicalLine) -> tuple[_Marker, ...]:

@@ -2,6 +2,10 @@
 
 import sys
 
+from .runtime import defer_gc
+
+defer_gc()  # while the command loads; tune_gc() turns it back on
+
 from .cli import main
 
 sys.exit(main())

@@ -42,7 +42,7 @@ from .rules.base import Finding, Severity
 from .rules.catalog import rule_page, rules_table
 from .rules.registry import ALL_RULES, find_rule
 from .rules.run import RuleSelection
-from .runtime import tune_gc
+from .runtime import defer_gc, tune_gc
 
 _SKIP_DIRS = frozenset({".git", ".hg", ".svn", "node_modules", ".venv", "venv", "__pycache__",
                         ".tox", ".nox", ".mypy_cache", ".pytest_cache", ".ruff_cache",
@@ -759,6 +759,7 @@ def _rule(args: argparse.Namespace) -> int:
 
 def _serve(args: argparse.Namespace) -> int:
     """Run the language server (stdio by default, or one TCP client for debugging)."""
+    defer_gc()  # while pygls and lsprotocol load
     from .lsp.logs import configure_logging
     from .lsp.server import create_server, serve_stdio, serve_tcp
 

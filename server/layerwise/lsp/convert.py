@@ -61,16 +61,21 @@ def _units(codec: PositionCodec, text: str) -> int:
     return len(text) if text.isascii() else int(codec.client_num_units(text))
 
 
-def to_lsp_position(doc: TextLines, pos: Position) -> types.Position:
-    """A core position (code points) as an LSP position (client units); clamped to the text."""
+def _lsp_position(doc: TextLines, pos: Position) -> tuple[int, int]:
+    """A core position as the line and character of an LSP position; clamped to the text."""
     lines = doc.lines
     line = max(pos.line, 0)
     if line >= len(lines):
         last = len(lines) - 1
-        return types.Position(last, _units(doc.codec, lines[last]))
+        return last, _units(doc.codec, lines[last])
     text = lines[line]
     col = min(max(pos.col, 0), len(text))
-    return types.Position(line, _units(doc.codec, text[:col]))
+    return line, _units(doc.codec, text[:col])
+
+
+def to_lsp_position(doc: TextLines, pos: Position) -> types.Position:
+    """A core position (code points) as an LSP position (client units); clamped to the text."""
+    return types.Position(*_lsp_position(doc, pos))
 
 
 def to_range(doc: TextLines, span: Span) -> types.Range:
@@ -196,6 +201,14 @@ def replacement(old: str, new: str) -> TextEdit | None:
 
 
 # --------------------------------------------------------------------------- diagnostics
+
+
+def diagnostic_positions(doc: TextLines, finding: Finding) -> tuple[tuple[int, int], ...]:
+    """The LSP positions of a finding's range and related ranges: all that its diagnostic
+    takes from ``doc`` besides the uri (the same finding at the same positions converts to the
+    same diagnostic)."""
+    spans = (finding.span, *(related.span for related in finding.related))
+    return tuple(_lsp_position(doc, pos) for span in spans for pos in (span.start, span.end))
 
 
 def diagnostic(doc: TextLines, finding: Finding) -> types.Diagnostic:

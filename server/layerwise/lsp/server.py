@@ -133,6 +133,20 @@ class LayerwiseServer(LanguageServer):
                 "jsonrpc": "2.0", "id": None,
                 "error": {"code": JsonRpcParseError.CODE, "message": f"not JSON: {error}"}})
 
+    def to_json(self, value: Any) -> Any:
+        """An LSP value (an lsprotocol object) in the JSON form it has on the wire."""
+        return self.protocol._converter.unstructure(value)
+
+    def publish_diagnostics(self, uri: str, version: int | None, diagnostics: list[Any]) -> None:
+        """Send ``textDocument/publishDiagnostics`` with diagnostics already in JSON form
+        (:meth:`to_json`); the message is the one pygls writes for the typed notification."""
+        params: dict[str, Any] = {"uri": uri, "diagnostics": diagnostics}
+        if version is not None:
+            params["version"] = version
+        self.protocol._send_data({"params": params,
+                                  "method": types.TEXT_DOCUMENT_PUBLISH_DIAGNOSTICS,
+                                  "jsonrpc": "2.0"})
+
     def show_message(self, message: str,
                      kind: types.MessageType = types.MessageType.Warning) -> None:
         """Show a message to the user."""

@@ -15,17 +15,13 @@ the file.
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from lsprotocol import types
 from pygls.uris import from_fs_path
 
-from ...features.actions.extract_stage import ExtractPlan, extract_parallel, extract_stage
-from ...features.actions.fix_all import fix_text, safe_edits
-from ...features.actions.other_files import Uneditable, current_text
-from ...features.actions.quick_fixes import QuickFix, quick_fixes
 from ...rules.base import Finding
 from ...rules.run import run_rules
 from ...syntax.span import Span, TextEdit
@@ -33,6 +29,8 @@ from .. import convert
 from ..documents import Document
 
 if TYPE_CHECKING:
+    from ...features.actions.extract_stage import ExtractPlan
+    from ...features.actions.quick_fixes import QuickFix
     from ..server import LayerwiseServer
 
 logger = logging.getLogger(__name__)
@@ -45,8 +43,6 @@ KINDS: list[types.CodeActionKind | str] = [types.CodeActionKind.QuickFix,
                                            types.CodeActionKind.RefactorExtract, FIX_ALL]
 FIX_ALL_TITLE = "Fix all safely fixable problems (Layerwise)"
 
-_PLANNERS: tuple[Callable[..., ExtractPlan | None], ...] = (extract_stage, extract_parallel)
-
 
 # --------------------------------------------------------------------------- requests
 
@@ -58,6 +54,8 @@ def text_document_code_action(
     Synchronous on purpose: the range means the text the client had when it asked, and no
     later change may be applied before the answer is computed.
     """
+    from ...features.actions.fix_all import safe_edits
+
     doc = ls.documents.get(params.text_document.uri)
     if doc is None:
         return None
@@ -102,6 +100,8 @@ def _quick_fixes(ls: LayerwiseServer, doc: Document, span: Span,
 
     Each action names its diagnostic: the client's own object when it sent one.
     """
+    from ...features.actions.quick_fixes import quick_fixes
+
     if not _rules_on(ls, doc):
         return []
     findings = ls.documents.findings(doc)
@@ -137,6 +137,8 @@ def _quick_fixes(ls: LayerwiseServer, doc: Document, span: Span,
 def _fix_edit(ls: LayerwiseServer, doc: Document, fix: QuickFix) -> types.WorkspaceEdit | None:
     """The edit of a quick fix; None when it edits other files the client cannot change, or
     that cannot be edited, or that already hold what it would add."""
+    from ...features.actions.other_files import Uneditable, current_text
+
     if not fix.files:
         return convert.workspace_edit(doc, doc.version, fix.edits,
                                       document_changes=ls.client.document_changes)
@@ -208,9 +210,11 @@ def _edits(ls: LayerwiseServer, doc: Document, kind: str, title: str,
 
 def _plans(ls: LayerwiseServer, doc: Document, span: Span) -> list[ExtractPlan]:
     """The extract refactorings that apply to ``span`` (the selection or the cursor's line)."""
+    from ...features.actions.extract_stage import extract_parallel, extract_stage
+
     analysis = ls.documents.analysis(doc)
     plans = []
-    for planner in _PLANNERS:
+    for planner in (extract_stage, extract_parallel):
         try:
             plan = planner(analysis, span)
         except Exception:
@@ -224,6 +228,8 @@ def _plans(ls: LayerwiseServer, doc: Document, span: Span) -> list[ExtractPlan]:
 
 def _fix_all(ls: LayerwiseServer, doc: Document) -> list[TextEdit] | None:
     """Every safe fix, to a fixpoint, as one edit over the changed lines."""
+    from ...features.actions.fix_all import fix_text
+
     if not _rules_on(ls, doc):
         return None
     settings = ls.documents.settings(doc)

@@ -6,7 +6,6 @@ from typing import TYPE_CHECKING
 
 from lsprotocol import types
 
-from ...features import completion as feature
 from .. import convert
 
 if TYPE_CHECKING:
@@ -19,6 +18,8 @@ TRIGGER_CHARACTERS = ["-", "=", "$", "{", " "]
 def text_document_completion(ls: LayerwiseServer,
                              params: types.CompletionParams) -> types.CompletionList | None:
     """Complete at the cursor."""
+    from ...features import completion as feature
+
     doc = ls.documents.get(params.text_document.uri)
     if doc is None:
         return None

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 from lsprotocol import types
 
@@ -21,6 +21,8 @@ from .. import convert
 
 if TYPE_CHECKING:
     from ...config import Settings
+    from ...rules.base import Finding
+    from ...syntax.span import Span
     from ..documents import Document
     from ..server import LayerwiseServer
 
@@ -28,6 +30,14 @@ logger = logging.getLogger(__name__)
 
 #: The identifier of Layerwise's pull diagnostics.
 IDENTIFIER = "layerwise"
+
+
+class _Sent(NamedTuple):
+    """A finding as last sent: its diagnostic's positions and JSON form."""
+
+    finding: Finding
+    positions: tuple[tuple[int, int], ...]
+    json: Any
 
 
 class DiagnosticsPublisher:
@@ -39,17 +49,39 @@ class DiagnosticsPublisher:
         self._deferred: set[str] = set()
         self._waiting = False
         self._published: dict[str, Settings] = {}
+        self._sent: dict[str, dict[tuple[str, Span], _Sent]] = {}
 
     @property
     def pull(self) -> bool:
         """Whether the client pulls (then nothing is ever pushed)."""
         return self._server.client.pull_diagnostics
 
-    def diagnostics(self, doc: Document) -> list[types.Diagnostic]:
-        """The diagnostics of a document's current version (none for an ignore file)."""
+    def diagnostics(self, doc: Document) -> list[Any]:
+        """The diagnostics of a document's current version, in JSON form.
+
+        Most findings are the same from one version to the next (often the same objects):
+        a finding equal to one last sent, at the same positions, reuses its JSON.
+        """
+        before = self._sent.get(doc.uri, {})
+        now: dict[tuple[str, Span], _Sent] = {}
+        items = []
+        for finding in self._findings(doc):
+            key = (finding.rule_id, finding.span)
+            positions = convert.diagnostic_positions(doc, finding)
+            sent = before.get(key)
+            if sent is None or sent.positions != positions or sent.finding != finding:
+                sent = _Sent(finding, positions,
+                             self._server.to_json(convert.diagnostic(doc, finding)))
+            now[key] = sent
+            items.append(sent.json)
+        self._sent[doc.uri] = now
+        return items
+
+    def _findings(self, doc: Document) -> list[Finding]:
+        """The findings shown as diagnostics (none for an ignore file, or when turned off)."""
         if is_ignore_file(doc.uri) or not self._server.documents.settings(doc).diagnostics.enable:
             return []
-        return [convert.diagnostic(doc, f) for f in self._server.documents.findings(doc)]
+        return self._server.documents.findings(doc)
 
     def opened(self, doc: Document) -> None:
         """Publish at once for a freshly opened document."""
@@ -76,9 +108,9 @@ class DiagnosticsPublisher:
         self._scheduled.discard(uri)
         self._deferred.discard(uri)
         self._published.pop(uri, None)
+        self._sent.pop(uri, None)
         if not self.pull:
-            self._server.text_document_publish_diagnostics(
-                types.PublishDiagnosticsParams(uri=uri, diagnostics=[]))
+            self._server.publish_diagnostics(uri, None, [])
 
     def refresh(self) -> None:
         """Settings arrived: re-publish what they change, or ask a pulling client to pull."""
@@ -127,8 +159,7 @@ class DiagnosticsPublisher:
         except Exception:
             logger.exception("cannot compute the diagnostics of %s", doc.uri)
             return
-        self._server.text_document_publish_diagnostics(
-            types.PublishDiagnosticsParams(uri=doc.uri, version=doc.version, diagnostics=items))
+        self._server.publish_diagnostics(doc.uri, doc.version, items)
 
 
 def is_ignore_file(uri: str) -> bool:
@@ -138,9 +169,13 @@ def is_ignore_file(uri: str) -> bool:
 
 
 async def text_document_diagnostic(
-        ls: LayerwiseServer,
-        params: types.DocumentDiagnosticParams) -> types.DocumentDiagnosticReport:
-    """Serve the diagnostics of one document to a pulling client (under settled settings)."""
+        ls: LayerwiseServer, params: types.DocumentDiagnosticParams,
+) -> types.DocumentDiagnosticReport | dict[str, Any]:
+    """Serve the diagnostics of one document to a pulling client (under settled settings).
+
+    A full report goes out in JSON form, as pygls would write it (pygls passes it through), so
+    that it carries the publisher's JSON diagnostics.
+    """
     await ls.settings.settled()
     doc = ls.documents.get(params.text_document.uri)
     if doc is None:
@@ -148,8 +183,8 @@ async def text_document_diagnostic(
     result_id = f"{doc.revision}.{ls.settings.epoch}.{ls.documents.context_generation}"
     if params.previous_result_id == result_id:
         return types.RelatedUnchangedDocumentDiagnosticReport(result_id=result_id)
-    return types.RelatedFullDocumentDiagnosticReport(
-        items=ls.diagnostics.diagnostics(doc), result_id=result_id)
+    return {"items": ls.diagnostics.diagnostics(doc),
+            "kind": types.DocumentDiagnosticReportKind.Full.value, "resultId": result_id}
 
 
 def register(server: LayerwiseServer) -> None:

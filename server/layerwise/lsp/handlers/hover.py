@@ -6,7 +6,6 @@ from typing import TYPE_CHECKING
 
 from lsprotocol import types
 
-from ...features import hover as feature
 from .. import convert
 
 if TYPE_CHECKING:
@@ -15,6 +14,8 @@ if TYPE_CHECKING:
 
 def text_document_hover(ls: LayerwiseServer, params: types.HoverParams) -> types.Hover | None:
     """Describe what is under the cursor, in the client's preferred markup."""
+    from ...features import hover as feature
+
     doc = ls.documents.get(params.text_document.uri)
     if doc is None:
         return None

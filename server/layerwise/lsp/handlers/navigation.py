@@ -7,7 +7,6 @@ from typing import TYPE_CHECKING
 from lsprotocol import types
 from pygls.exceptions import JsonRpcException
 
-from ...features import navigation as feature
 from .. import convert
 
 if TYPE_CHECKING:
@@ -27,23 +26,27 @@ class RequestFailed(JsonRpcException):
 def text_document_definition(ls: LayerwiseServer,
                              params: types.DefinitionParams) -> list[types.Location] | None:
     """Where the stage or variable under the cursor is defined."""
+    from ...features.navigation import definition
+
     doc = ls.documents.get(params.text_document.uri)
     if doc is None:
         return None
-    spans = feature.definition(ls.documents.analysis(doc),
-                               convert.from_lsp_position(doc, params.position))
+    spans = definition(ls.documents.analysis(doc),
+                       convert.from_lsp_position(doc, params.position))
     return [convert.location(doc, span) for span in spans] or None
 
 
 def text_document_references(ls: LayerwiseServer,
                              params: types.ReferenceParams) -> list[types.Location] | None:
     """Every use of the stage or variable under the cursor."""
+    from ...features.navigation import references
+
     doc = ls.documents.get(params.text_document.uri)
     if doc is None:
         return None
-    spans = feature.references(ls.documents.analysis(doc),
-                               convert.from_lsp_position(doc, params.position),
-                               params.context.include_declaration)
+    spans = references(ls.documents.analysis(doc),
+                       convert.from_lsp_position(doc, params.position),
+                       params.context.include_declaration)
     return [convert.location(doc, span) for span in spans] or None
 
 
@@ -51,11 +54,13 @@ def text_document_document_highlight(
         ls: LayerwiseServer,
         params: types.DocumentHighlightParams) -> list[types.DocumentHighlight] | None:
     """Highlight the occurrences of the name under the cursor (definitions are writes)."""
+    from ...features.navigation import highlights
+
     doc = ls.documents.get(params.text_document.uri)
     if doc is None:
         return None
-    found = feature.highlights(ls.documents.analysis(doc),
-                               convert.from_lsp_position(doc, params.position))
+    found = highlights(ls.documents.analysis(doc),
+                       convert.from_lsp_position(doc, params.position))
     return [convert.highlight(doc, span, kind) for span, kind in found] or None
 
 
@@ -63,11 +68,13 @@ def text_document_prepare_rename(
         ls: LayerwiseServer,
         params: types.PrepareRenameParams) -> types.PrepareRenamePlaceholder | None:
     """The name that a rename at the cursor would change, or ``None`` (nothing to rename)."""
+    from ...features.navigation import prepare_rename
+
     doc = ls.documents.get(params.text_document.uri)
     if doc is None:
         return None
-    found = feature.prepare_rename(ls.documents.analysis(doc),
-                                   convert.from_lsp_position(doc, params.position))
+    found = prepare_rename(ls.documents.analysis(doc),
+                           convert.from_lsp_position(doc, params.position))
     if found is None:
         return None
     span, placeholder = found
@@ -78,13 +85,15 @@ def text_document_prepare_rename(
 def text_document_rename(ls: LayerwiseServer,
                          params: types.RenameParams) -> types.WorkspaceEdit | None:
     """Rename the stage or variable under the cursor everywhere; refuse with a message."""
+    from ...features.navigation import RenameError, rename
+
     doc = ls.documents.get(params.text_document.uri)
     if doc is None:
         return None
     try:
-        edits = feature.rename(ls.documents.analysis(doc),
-                               convert.from_lsp_position(doc, params.position), params.new_name)
-    except feature.RenameError as exc:
+        edits = rename(ls.documents.analysis(doc),
+                       convert.from_lsp_position(doc, params.position), params.new_name)
+    except RenameError as exc:
         raise RequestFailed(getattr(exc, "message", None) or str(exc)) from None
     if not edits:
         return None

@@ -6,7 +6,6 @@ from typing import TYPE_CHECKING
 
 from lsprotocol import types
 
-from ...features import symbols as feature
 from .. import convert
 
 if TYPE_CHECKING:
@@ -17,11 +16,13 @@ def text_document_document_symbol(
         ls: LayerwiseServer, params: types.DocumentSymbolParams
 ) -> list[types.DocumentSymbol] | list[types.SymbolInformation] | None:
     """The outline: stages, each with its instructions (flattened for old clients)."""
+    from ...features.symbols import document_symbols
+
     doc = ls.documents.get(params.text_document.uri)
     if doc is None:
         return None
     symbols = [convert.document_symbol(doc, s)
-               for s in feature.document_symbols(ls.documents.analysis(doc))]
+               for s in document_symbols(ls.documents.analysis(doc))]
     if ls.client.hierarchical_symbols:
         return symbols
     flat: list[types.SymbolInformation] = []
@@ -41,11 +42,13 @@ def text_document_folding_range(
         ls: LayerwiseServer,
         params: types.FoldingRangeParams) -> list[types.FoldingRange] | None:
     """Foldable stages, multi-line instructions, heredocs and comment blocks."""
+    from ...features.symbols import folding_ranges
+
     doc = ls.documents.get(params.text_document.uri)
     if doc is None:
         return None
     ranges = [convert.folding_range(r)
-              for r in feature.folding_ranges(ls.documents.analysis(doc))
+              for r in folding_ranges(ls.documents.analysis(doc))
               if r.end_line > r.start_line]
     limit = ls.client.folding_limit
     return ranges[:limit] if limit is not None else ranges

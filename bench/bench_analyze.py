@@ -17,10 +17,10 @@ sys.path.insert(0, str(Path(__file__).parent))
 
 from generate import generate
 
-from layerwise.model import layers, shell
+from layerwise import memo
+from layerwise.model import shell
 from layerwise.model.analysis import analyze
-from layerwise.rules.base import InstructionRule
-from layerwise.rules.incremental import memoised_findings
+from layerwise.rules.incremental import is_memoised, memoised_findings
 from layerwise.rules.registry import ALL_RULES
 from layerwise.rules.run import run_rules
 from layerwise.runtime import tune_gc
@@ -41,7 +41,7 @@ def _cold(text: str) -> Callable[[], object]:
     def run() -> object:
         parser._head.cache_clear()
         shell.cached_script.cache_clear()
-        layers._LAYERS.clear()
+        memo.clear_all()
         return analyze(text)
     return run
 
@@ -62,14 +62,14 @@ def _edit(text: str, rules: bool) -> Callable[[], object]:
 
 
 def _per_rule(lines: int, repeat: int = 7) -> None:
-    """Print the ten slowest rules (median ms) after one-character edits; the instruction-local
-    rules run together in one memoised walk, as ``run_rules`` runs them."""
+    """Print the ten slowest rules (median ms) after one-character edits; the memoised rules
+    run together in one walk, as ``run_rules`` runs them."""
     text = generate(lines)
     marker = "RUN echo typing here"
     analysis = analyze(text)
-    local = [rule for rule in ALL_RULES if isinstance(rule, InstructionRule)]
+    local = [rule for rule in ALL_RULES if is_memoised(rule)]
     memoised_findings(local, analysis)
-    walk = "instruction-local rules"
+    walk = f"{len(local)} memoised rules"
     times: dict[str, list[float]] = {walk: []}
     for n in range(repeat):
         analysis = analyze(text.replace(marker, marker + "x" * (n + 1)), previous=analysis)

@@ -12,6 +12,7 @@ from __future__ import annotations
 import itertools
 import logging
 import re
+from bisect import bisect_right
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -83,15 +84,41 @@ class Document:
         return self.line_starts[core.line] + core.col
 
     def apply(self, change: types.TextDocumentContentChangeEvent) -> None:
-        """Apply one content change (incremental with a range, or the whole text)."""
+        """Apply one content change (incremental with a range, or the whole text).
+
+        A change inside one line that adds no line break (typing) updates the line tables in
+        place; any other change has them rebuilt when next needed.
+        """
         if isinstance(change, types.TextDocumentContentChangePartial):
             start, end = self.offset_at(change.range.start), self.offset_at(change.range.end)
             if end < start:
                 start, end = end, start
             self.text = self.text[:start] + change.text + self.text[end:]
+            if not self._retable(start, end, change.text):
+                self._lines = self._starts = None
         else:
             self.text = change.text
-        self._lines = self._starts = None
+            self._lines = self._starts = None
+
+    def _retable(self, start: int, end: int, inserted: str) -> bool:
+        """Update the line tables for ``inserted`` replacing ``start:end`` within one line;
+        False when the change is not of that kind."""
+        lines, starts = self._lines, self._starts
+        if lines is None or starts is None or "\n" in inserted or "\r" in inserted:
+            return False
+        line = bisect_right(starts, start) - 1
+        first = starts[line]
+        if end > first + len(lines[line]):
+            return False
+        old = lines[line]
+        new = old[:start - first] + inserted + old[end - first:]
+        if not new:  # a CR before the line and an LF after it would now make one line break
+            return False
+        lines[line] = new
+        delta = len(inserted) - (end - start)
+        if delta:
+            starts[line + 1:] = [s + delta for s in starts[line + 1:]]
+        return True
 
 
 @dataclass(eq=False)

@@ -16,6 +16,9 @@ done
 if [ ! -x "$out/node/node_modules/.bin/docker-langserver" ]; then
   npm install --silent --prefix "$out/node" dockerfile-language-server-nodejs@0.15.0 >/dev/null
 fi
+# An installed wheel has its bytecode compiled (pygls's is); an editable checkout run with
+# PYTHONDONTWRITEBYTECODE would compile every module at every spawn.
+"$python" -m compileall -q server/layerwise
 bench="${LSPBENCH:-../shared/tools/bench/lspbench.py}"
 "$python" "$bench" bench --runs "$runs" --edits 20 \
   --server "$python -m layerwise --stdio" --label layerwise \

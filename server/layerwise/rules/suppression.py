@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
-from bisect import bisect_right
-from collections.abc import Mapping
+import re
+from bisect import bisect_left, bisect_right
+from collections.abc import Iterator, Mapping
+from dataclasses import replace
 
-from ..syntax.nodes import Dockerfile
+from ..syntax.nodes import Comment, Directive, Dockerfile, Instruction
 from ..syntax.pragmas import CheckDirective, Pragma, check_directive, find_pragmas
 from .base import Finding
+from .syntax._comments import comments_matching
 
 #: hadolint rule → the Layerwise rules that cover it (rule catalog, table B4).
 HADOLINT: Mapping[str, tuple[str, ...]] = {
@@ -32,6 +35,10 @@ BUILDKIT: Mapping[str, tuple[str, ...]] = {
 }
 
 
+#: What every pragma comment starts with (``# layerwise:``, ``# hadolint``, ``# check=``).
+_PRAGMA = re.compile(r"#\s*(?:layerwise:|hadolint\s|check\s*=)", re.IGNORECASE)
+
+
 class Suppressions:
     """The suppressions of one file, ready to test findings against."""
 
@@ -42,9 +49,9 @@ class Suppressions:
         self.check: CheckDirective = check_directive(tree)
         for code in self.check.skip:
             self._add_buildkit(code, None)
-        for pragma in find_pragmas(tree):
+        for pragma in _pragmas(tree):
             self._add(pragma)
-        self._starts = [inst.start_line for inst in tree.instructions]
+        self._instructions = tree.instructions
 
     def suppressed(self, finding: Finding) -> bool:
         """Tell whether a finding is switched off by a pragma."""
@@ -52,7 +59,9 @@ class Suppressions:
             return True
         if self._buildkit_all and finding.rule_id.startswith("LW4"):
             return True
-        index = bisect_right(self._starts, finding.span.start.line) - 1
+        if not self._by_instruction:
+            return False
+        index = bisect_right(self._instructions, finding.span.start.line, key=_start_line) - 1
         codes = self._by_instruction.get(index)
         return codes is not None and self._matches(codes, finding)
 
@@ -84,3 +93,26 @@ class Suppressions:
                     c.lower() for ids in BUILDKIT.values() for c in ids if c.startswith("LW4"))
             return
         self._target(instruction).update(c.lower() for c in BUILDKIT.get(code.lower(), ()))
+
+
+def _pragmas(tree: Dockerfile) -> Iterator[Pragma]:
+    """The pragmas :func:`find_pragmas` finds, read only around the comments that may be ones
+    (a scan of the text, so that a keystroke does not walk every node)."""
+    nodes = tree.nodes
+    end = -1
+    for k, _ in comments_matching(tree, _PRAGMA):
+        if k <= end:
+            continue  # read with the block above
+        end = k
+        while end < len(nodes) and isinstance(nodes[end], Comment | Directive):
+            end += 1
+        # the block's pragmas apply to the instruction below it, unless a blank line follows
+        target = nodes[end] if end < len(nodes) else None
+        index = bisect_left(tree.instructions, target.start_line, key=_start_line) \
+            if isinstance(target, Instruction) else None
+        for pragma in find_pragmas(replace(tree, nodes=nodes[k:end + 1])):
+            yield pragma if pragma.instruction is None else replace(pragma, instruction=index)
+
+
+def _start_line(inst: Instruction) -> int:
+    return inst.start_line

@@ -2,15 +2,16 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator, Sequence
 
+from ...memo import IdentityMemo
 from ...model.analysis import Analysis
 from ...syntax.nodes import Instruction
 from ...syntax.span import TextEdit
-from ..base import Finding, Fix, Rule, Severity
+from ..base import Finding, Fix, InstructionRule, Severity
 
 
-class InconsistentInstructionCasing(Rule):
+class InconsistentInstructionCasing(InstructionRule):
     """## What it does
     Reports instruction keywords whose casing differs from the casing most keywords in the
     file use (all upper case or all lower case), and keywords in mixed case such as `From`.
@@ -42,14 +43,16 @@ class InconsistentInstructionCasing(Rule):
     severity = Severity.INFORMATION
     summary = "Instruction keyword casing differs from the rest of the file"
 
-    def check(self, analysis: Analysis) -> Iterator[Finding]:
-        """Count lower- and upper-case keywords, then report those that differ from the majority."""
-        keywords = list(_keywords(analysis.instructions))
-        lower = sum(1 for inst in keywords if inst.keyword.value == inst.keyword.value.lower())
-        upper = sum(1 for inst in keywords if inst.keyword.value == inst.keyword.value.upper())
-        majority_lower = lower > upper
+    def context(self, analysis: Analysis) -> bool:
+        """Whether the majority is lower case: more lower- than upper-case keywords."""
+        return _MAJORITY.get(analysis, None, _majority_lower, analysis)
+
+    def check_instruction(self, analysis: Analysis, index: int) -> Iterator[Finding]:
+        """Report the keywords (the instruction's and an ``ONBUILD`` trigger's) that differ from
+        the majority."""
+        majority_lower = self.context(analysis)
         case = "lowercase" if majority_lower else "uppercase"
-        for inst in keywords:
+        for inst in _keywords((analysis.instructions[index],)):
             word = inst.keyword.value
             wanted = word.lower() if majority_lower else word.upper()
             if word == wanted:
@@ -62,7 +65,7 @@ class InconsistentInstructionCasing(Rule):
                 data={"buildkit": "ConsistentInstructionCasing"})
 
 
-def _keywords(instructions: tuple[Instruction, ...]) -> Iterator[Instruction]:
+def _keywords(instructions: Sequence[Instruction]) -> Iterator[Instruction]:
     """Every known instruction, with the trigger of an ``ONBUILD`` after it."""
     for inst in instructions:
         if not inst.known:
@@ -70,3 +73,36 @@ def _keywords(instructions: tuple[Instruction, ...]) -> Iterator[Instruction]:
         yield inst
         if inst.sub is not None and inst.sub.known:
             yield inst.sub
+
+
+def _majority_lower(analysis: Analysis) -> bool:
+    """Tell whether more keywords are lower case than upper case, from the counts of the part
+    before the first stage (kept with the structure) and of each stage (kept with its token),
+    so that a keystroke counts one stage again."""
+    instructions = analysis.instructions
+    revision = analysis.revision
+    stages = analysis.stages
+    first = stages[0].from_index if stages else len(instructions)
+    lower, upper = _COUNTS.get(revision.structure, None, _count, instructions, range(first))
+    for stage, token in zip(stages, revision.stages, strict=True):
+        more_lower, more_upper = _COUNTS.get(token, stage.index, _count, instructions,
+                                             stage.instructions)
+        lower += more_lower
+        upper += more_upper
+    return lower > upper
+
+
+def _count(instructions: Sequence[Instruction], indexes: Iterable[int]) -> tuple[int, int]:
+    """Lower- and upper-case keywords among the instructions at ``indexes``."""
+    lower = upper = 0
+    for inst in _keywords([instructions[i] for i in indexes]):
+        word = inst.keyword.value
+        lower += word == word.lower()
+        upper += word == word.upper()
+    return lower, upper
+
+
+#: stage token (or structure token, for the part before the first stage) -> keyword counts
+_COUNTS: IdentityMemo[tuple[int, int]] = IdentityMemo(1 << 12)
+#: analysis -> whether the majority is lower case
+_MAJORITY: IdentityMemo[bool] = IdentityMemo(4)

@@ -7,9 +7,11 @@ import re
 from collections.abc import Iterator
 
 from ...model.analysis import Analysis
+from ...model.stages import Stage
 from ...syntax.nodes import Instruction
 from ...syntax.span import TextEdit
-from ..base import Finding, Fix, Rule, Severity
+from ..base import Finding, Fix, Reads, Severity, StageRule
+from .lw406_undefined_variable import set_in_base
 
 #: A word the exec form passes on unchanged: no expansion, globbing, quoting or operators.
 _PLAIN = re.compile(r"[A-Za-z0-9_\-./:=,@%+]+")
@@ -25,7 +27,7 @@ _BUILTINS = frozenset({
 })
 
 
-class JsonArgsRecommended(Rule):
+class JsonArgsRecommended(StageRule):
     """## What it does
     Reports `CMD` and `ENTRYPOINT` written in shell form (`CMD my-app start`) in a stage that
     has not chosen its shell with `SHELL`.
@@ -62,20 +64,20 @@ class JsonArgsRecommended(Rule):
     severity = Severity.WARNING
     summary = "CMD or ENTRYPOINT in shell form does not receive OS signals"
 
-    def check(self, analysis: Analysis) -> Iterator[Finding]:
-        """Walk the stages in order; a ``SHELL`` in a stage or its base stages silences it."""
-        shell_set: dict[int, bool] = {}
-        for stage in analysis.stages:
-            has_shell = stage.base_stage is not None and shell_set.get(stage.base_stage, False)
-            for i in stage.instructions[1:]:
-                inst = analysis.instructions[i]
-                if inst.name == "SHELL":
-                    has_shell = True
-                elif inst.name in ("CMD", "ENTRYPOINT") and not has_shell:
-                    finding = self._check(inst)
-                    if finding is not None:
-                        yield finding
-            shell_set[stage.index] = has_shell
+    reads = Reads.LINEAGE
+
+    def check_stage(self, analysis: Analysis, stage: Stage) -> Iterator[Finding]:
+        """Walk the stage; a ``SHELL`` before a command, in the stage or anywhere in the stages
+        it is built on (``FROM <stage>``), silences it."""
+        has_shell = set_in_base(analysis, stage, _is_shell)
+        for i in stage.instructions[1:]:
+            inst = analysis.instructions[i]
+            if inst.name == "SHELL":
+                has_shell = True
+            elif inst.name in ("CMD", "ENTRYPOINT") and not has_shell:
+                finding = self._check(inst)
+                if finding is not None:
+                    yield finding
 
     def _check(self, inst: Instruction) -> Finding | None:
         command = inst.args.value
@@ -97,6 +99,10 @@ class JsonArgsRecommended(Rule):
             fix=Fix(f"Convert to exec form {array}", (TextEdit(inst.args.span, array),),
                     safe=False),
             data=data)
+
+
+def _is_shell(inst: Instruction) -> bool:
+    return inst.name == "SHELL"
 
 
 def _starts_with_exec(command: str) -> bool:

@@ -6,17 +6,18 @@ import re
 from collections.abc import Iterator
 
 from ...model.analysis import Analysis
+from ...model.stages import Stage
 from ...model.variables import expand
 from ...syntax.nodes import Instruction
 from ...syntax.span import Span, TextEdit
-from ..base import Finding, Fix, Rule, Severity
-from .lw406_undefined_variable import rooted_at_scratch
+from ..base import Finding, Fix, Reads, Severity, StageRule
+from .lw406_undefined_variable import rooted_at_scratch, set_in_base
 
 #: Absolute on Linux (``/x``) or, for Windows images, a drive or root path (``C:\\x``).
 _ABSOLUTE = re.compile(r"[/\\]|[A-Za-z]:[/\\]")
 
 
-class WorkdirRelativePath(Rule):
+class WorkdirRelativePath(StageRule):
     """## What it does
     Reports a relative `WORKDIR` (`WORKDIR app`) when no `WORKDIR` has been set before it in
     the stage or in the stages it is built on (`FROM <stage>`). Later relative `WORKDIR`s are
@@ -49,23 +50,20 @@ class WorkdirRelativePath(Rule):
     severity = Severity.WARNING
     summary = "Relative WORKDIR depends on the base image's working directory"
 
-    def check(self, analysis: Analysis) -> Iterator[Finding]:
-        """Walk the stages in order; a base stage's WORKDIR carries over."""
-        escape = analysis.dockerfile.escape
-        workdir_set: dict[int, bool] = {}
-        for stage in analysis.stages:
-            is_set = stage.base_stage is not None and workdir_set.get(stage.base_stage, False)
-            for i in stage.instructions[1:]:
-                inst = analysis.instructions[i]
-                if inst.name != "WORKDIR" or not inst.args.value:
-                    continue
-                if not is_set:
-                    path = expand(inst.args.value, analysis.scopes[i], escape)
-                    if path.exact and not _ABSOLUTE.match(path.value):
-                        yield self._finding(inst, path.value,
-                                            rooted_at_scratch(analysis, stage))
-                is_set = True
-            workdir_set[stage.index] = is_set
+    reads = Reads.LINEAGE
+
+    def check_stage(self, analysis: Analysis, stage: Stage) -> Iterator[Finding]:
+        """Report the first ``WORKDIR`` of the stage when it is relative and no base stage
+        (``FROM <stage>``) has set one."""
+        if set_in_base(analysis, stage, _sets_workdir):
+            return
+        for i in stage.instructions[1:]:
+            inst = analysis.instructions[i]
+            if _sets_workdir(inst):
+                path = expand(inst.args.value, analysis.scopes[i], analysis.dockerfile.escape)
+                if path.exact and not _ABSOLUTE.match(path.value):
+                    yield self._finding(inst, path.value, rooted_at_scratch(analysis, stage))
+                return
 
     def _finding(self, inst: Instruction, path: str, scratch: bool) -> Finding:
         raw = inst.args.value
@@ -85,3 +83,7 @@ class WorkdirRelativePath(Rule):
             "use an absolute path",
             fix=Fix("Make the path absolute", (edit,), safe=scratch),
             data={"buildkit": "WorkdirRelativePath"})
+
+
+def _sets_workdir(inst: Instruction) -> bool:
+    return inst.name == "WORKDIR" and bool(inst.args.value)

@@ -2,9 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass
-from itertools import islice
 
 from ...memo import IdentityMemo
 from ...model.analysis import Analysis
@@ -13,7 +12,7 @@ from ...model.variables import PLATFORM_ARGS, PROXY_ARGS, expand
 from ...syntax.grammar import edit_distance
 from ...syntax.nodes import Instruction, Token
 from ...syntax.span import Position, Span, TextEdit
-from ..base import Finding, Fix, Related, Rule, Severity
+from ..base import Finding, Fix, InstructionRule, Reads, Related, Severity
 
 #: The ARGs BuildKit defines for every build (``defaultArgs`` in dockerfile2llb/platform.go).
 BUILDKIT_DEFAULT_ARGS: Mapping[str, str] = {
@@ -69,6 +68,17 @@ def stage_root(analysis: Analysis, stage: Stage) -> Stage:
     return stage
 
 
+def set_in_base(analysis: Analysis, stage: Stage, sets: Callable[[Instruction], bool]) -> bool:
+    """Tell whether an instruction for which ``sets`` holds is in one of the stages ``stage``
+    is built on (``FROM <stage>``, transitively)."""
+    instructions = analysis.instructions
+    while stage.base_stage is not None:
+        stage = analysis.stages[stage.base_stage]
+        if any(sets(instructions[i]) for i in stage.instructions[1:]):
+            return True
+    return False
+
+
 def rooted_at_scratch(analysis: Analysis, stage: Stage) -> bool:
     """Tell whether the stage (through its base stages) starts from ``scratch``."""
     return stage_root(analysis, stage).base.lower() == "scratch"
@@ -112,7 +122,7 @@ class _Use:
     end: int
 
 
-class UndefinedVariable(Rule):
+class UndefinedVariable(InstructionRule):
     """## What it does
     Reports `$VAR` and `${VAR}` in instructions that BuildKit expands (`ENV`, `ARG`
     defaults, `LABEL`, `COPY`, `ADD`, `WORKDIR`, `USER`, `VOLUME`, `STOPSIGNAL`, `RUN --mount`
@@ -154,49 +164,44 @@ class UndefinedVariable(Rule):
     severity = Severity.WARNING
     summary = "Variable is not defined at this point"
 
-    def check(self, analysis: Analysis) -> Iterator[Finding]:
-        """Walk each stage with the names its ARG and ENV instructions have defined so far."""
-        instructions = analysis.instructions
-        global_args = {name for name, var in analysis.global_scope.items()
-                       if var.kind in ("global-arg", "predefined")}
-        final: dict[int, dict[str, None]] = {}
-        for stage in analysis.stages:
-            known: dict[str, None] = {"PATH": None}
-            if stage.base_stage is not None:
-                known.update(final.get(stage.base_stage, {}))
-            lenient = not rooted_at_scratch(analysis, stage)
-            members = stage.instructions[1:]
-            for pos, i in enumerate(members):
-                inst = instructions[i]
-                if inst.name not in _EXPANDED:
-                    continue
-                reported: set[str] = set()
-                for use in _undefined(analysis, inst, known):
-                    if use.name in reported:
-                        continue
-                    later = (instructions[j] for j in islice(members, pos + 1, None))
-                    finding = self._report(analysis, inst, use, known, later, global_args,
-                                           lenient)
-                    if finding is not None:
-                        reported.add(use.name)
-                        yield finding
-                if inst.name in ("ARG", "ENV"):
-                    known.update((kv.key.value, None) for kv in inst.pairs)
-            final[stage.index] = known
+    reads = Reads.STRUCTURE
+    names = _EXPANDED
 
-    def _report(self, analysis: Analysis, inst: Instruction, use: _Use, known: dict[str, None],
-                later: Iterable[Instruction], global_args: set[str],
-                lenient: bool) -> Finding | None:
+    def check_instruction(self, analysis: Analysis, index: int) -> Iterator[Finding]:
+        """Report the uses of names that no ARG or ENV of the stage (or of the stages it is
+        built on) defines before this instruction, one finding per name."""
+        stage = analysis.stage_of[index]
+        if stage < 0:
+            return
+        inst = analysis.instructions[index]
+        refs = _references(inst, analysis.dockerfile.escape)
+        if not refs:
+            return
+        names = _stage_names(analysis, stage)
+        reported: set[str] = set()
+        for word, name, start, end in refs:
+            if name in reported or names.known_at(name, index):
+                continue
+            use = _Use(name, _word_span(analysis, word, start, end), word, start, end)
+            finding = self._report(analysis, index, use, names)
+            if finding is not None:
+                reported.add(name)
+                yield finding
+
+    def _report(self, analysis: Analysis, index: int, use: _Use,
+                names: _StageNames) -> Finding | None:
         name = use.name
-        if name in global_args:
+        defined = analysis.global_scope.get(name)
+        if defined is not None and defined.kind in ("global-arg", "predefined"):
             return None  # a global or automatic platform ARG: LW109 arg-scope reports it
+        inst = analysis.instructions[index]
         head = f"Usage of undefined variable '${name}'"
         data = {"buildkit": "UndefinedVar", "variable": name}
         if inst.name == "ENV" and any(kv.key.value == name for kv in inst.pairs):
             return self.finding(
                 use.span, f"{head}; an ENV instruction does not see the values it sets, so "
                 f"set {name} in an earlier ENV", data=data)
-        definition = _defined_later(name, later)
+        definition = names.defined_after(name, index)
         if definition is not None:
             return self.finding(
                 use.span, f"{head}; it is defined only later in the stage "
@@ -211,9 +216,10 @@ class UndefinedVariable(Rule):
                 fix=Fix(f"Declare ARG {name} above", (TextEdit(insert, f"{arg} {name}\n"),),
                         safe=False),
                 data=data)
-        candidates = list(known) + list(use.word.extra)
+        candidates = names.known_before(index) + list(use.word.extra)
         guess = did_you_mean(name, candidates)
         upper = name.upper() == name
+        lenient = not rooted_at_scratch(analysis, analysis.stages[analysis.stage_of[index]])
         if lenient and upper and (guess is None or _osa(name, guess) > 1):
             return None  # may come from the base image's ENV
         if guess is None and use.word.heredoc:
@@ -233,21 +239,65 @@ class UndefinedVariable(Rule):
                             data=data | {"suggestion": guess})
 
 
-def _defined_later(name: str, later: Iterable[Instruction]) -> Token | None:
-    """The key of the first ARG or ENV after this instruction that defines ``name``."""
-    for inst in later:
-        if inst.name in ("ARG", "ENV"):
-            for kv in inst.pairs:
-                if kv.key.value == name:
-                    return kv.key
-    return None
+@dataclass(frozen=True, slots=True)
+class _StageNames:
+    """The names a stage sees: those of the stage it is built on, and its own ARG and ENV
+    definitions (by instruction index)."""
+
+    inherited: dict[str, None]
+    """``PATH`` and the names of the base stage (``FROM <stage>``), in order."""
+    definitions: dict[str, tuple[tuple[int, Token], ...]]
+    """Each name the stage's ARG and ENV instructions define, in the order of its first
+    definition: the index of each instruction that defines it and the first key naming it."""
+
+    def known_at(self, name: str, index: int) -> bool:
+        """Tell whether ``name`` is defined before instruction ``index``."""
+        found = self.definitions.get(name)
+        return name in self.inherited or (found is not None and found[0][0] < index)
+
+    def known_before(self, index: int) -> list[str]:
+        """The names defined before instruction ``index``, in the order they were defined."""
+        known = dict(self.inherited)
+        known.update((name, None) for name, found in self.definitions.items()
+                     if found[0][0] < index)
+        return list(known)
+
+    def defined_after(self, name: str, index: int) -> Token | None:
+        """The key of the first ARG or ENV after instruction ``index`` that defines ``name``."""
+        return next((key for at, key in self.definitions.get(name, ()) if at > index), None)
+
+    @property
+    def final(self) -> dict[str, None]:
+        """Every name defined at the end of the stage, in order."""
+        return self.inherited | dict.fromkeys(self.definitions)
 
 
-def _undefined(analysis: Analysis, inst: Instruction, known: Mapping[str, None]) -> Iterator[_Use]:
-    """Uses of names that are neither known nor defined just before the word."""
-    for word, name, start, end in _references(inst, analysis.dockerfile.escape):
-        if name not in known:
-            yield _Use(name, _word_span(analysis, word, start, end), word, start, end)
+def _stage_names(analysis: Analysis, stage: int) -> _StageNames:
+    """What stage ``stage`` defines; it depends on the structure only (the ARG and ENV
+    instructions and the stages), so it is memoised by the structure token."""
+    return _NAMES.get(analysis.revision.structure, stage, _find_stage_names, analysis, stage)
+
+
+def _find_stage_names(analysis: Analysis, index: int) -> _StageNames:
+    """Compute :func:`_stage_names`."""
+    stage = analysis.stages[index]
+    inherited: dict[str, None] = {"PATH": None}
+    if stage.base_stage is not None:
+        inherited.update(_stage_names(analysis, stage.base_stage).final)
+    definitions: dict[str, list[tuple[int, Token]]] = {}
+    for i in stage.instructions[1:]:
+        inst = analysis.instructions[i]
+        if inst.name not in ("ARG", "ENV"):
+            continue
+        for kv in inst.pairs:
+            found = definitions.setdefault(kv.key.value, [])
+            if not found or found[-1][0] != i:
+                found.append((i, kv.key))
+    return _StageNames(inherited, {name: tuple(found) for name, found in definitions.items()})
+
+
+#: structure token -> (stage index -> what the stage defines)
+_NAMES: IdentityMemo[_StageNames] = IdentityMemo(1 << 12)
 
 
 def _references(inst: Instruction, escape: str) -> tuple[tuple[_Word, str, int, int], ...]:

@@ -5,14 +5,15 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from ...model.analysis import Analysis
-from ...syntax.nodes import Dockerfile, Instruction
+from ...model.stages import Stage
+from ...syntax.nodes import Instruction
 from ...syntax.span import Span, TextEdit
-from ..base import Finding, Fix, Related, Rule, Severity
+from ..base import Finding, Fix, Reads, Related, Severity, StageRule
 
 _ONCE = ("CMD", "ENTRYPOINT", "HEALTHCHECK")
 
 
-class MultipleInstructions(Rule):
+class MultipleInstructions(StageRule):
     """## What it does
     Reports a `CMD`, `ENTRYPOINT` or `HEALTHCHECK` that a later instruction of the same kind
     in the same stage overrides. The overridden instruction is marked as unnecessary.
@@ -44,39 +45,30 @@ class MultipleInstructions(Rule):
     severity = Severity.WARNING
     summary = "Only the last CMD, ENTRYPOINT or HEALTHCHECK of a stage takes effect"
 
-    def check(self, analysis: Analysis) -> Iterator[Finding]:
-        """Report each instruction that a later one of the same kind replaces."""
-        tree = analysis.dockerfile
-        for stage in analysis.stages:
-            last: dict[str, Instruction] = {}
-            for i in stage.instructions[1:]:
-                inst = analysis.instructions[i]
-                if inst.name not in _ONCE:
-                    continue
-                earlier = last.get(inst.name)
-                if earlier is not None:
-                    yield self._finding(tree, earlier, inst)
-                last[inst.name] = inst
+    reads = Reads.STRUCTURE
 
-    def _finding(self, tree: Dockerfile, earlier: Instruction, later: Instruction) -> Finding:
+    def check_stage(self, analysis: Analysis, stage: Stage) -> Iterator[Finding]:
+        """Report each instruction that a later one of the same kind in the stage replaces."""
+        last: dict[str, Instruction] = {}
+        for i in stage.instructions[1:]:
+            inst = analysis.instructions[i]
+            if inst.name not in _ONCE:
+                continue
+            earlier = last.get(inst.name)
+            if earlier is not None:
+                yield self._finding(earlier, inst)
+            last[inst.name] = inst
+
+    def _finding(self, earlier: Instruction, later: Instruction) -> Finding:
         name = earlier.name
+        # the whole lines with the break that ends them: ``later`` follows, so there is one
+        lines = Span.of(earlier.start_line, 0, earlier.end_line + 1, 0)
         return self.finding(
             earlier.span,
             f"Multiple {name} instructions should not be used in the same stage because only "
             f"the last one will be used; remove this {name} (line {later.start_line + 1} "
             "replaces it)",
             related=(Related(later.keyword.span, f"this {name} replaces the earlier one"),),
-            fix=Fix(f"Remove the overridden {name}", (TextEdit(_lines(tree, earlier), ""),)),
+            fix=Fix(f"Remove the overridden {name}", (TextEdit(lines, ""),)),
             unnecessary=True,
             data={"buildkit": "MultipleInstructionsDisallowed"})
-
-
-def _lines(tree: Dockerfile, inst: Instruction) -> Span:
-    """The instruction's whole lines, with the line break that ends them."""
-    if inst.end_line + 1 < len(tree.lines):
-        return Span.of(inst.start_line, 0, inst.end_line + 1, 0)
-    if inst.start_line > 0:
-        before = inst.start_line - 1
-        return Span.of(before, len(tree.line_text(before)), inst.end_line,
-                       len(tree.line_text(inst.end_line)))
-    return Span.of(inst.start_line, 0, inst.end_line, len(tree.line_text(inst.end_line)))

@@ -8,10 +8,10 @@ from ...model.analysis import Analysis
 from ...syntax.nodes import Instruction, KeyValue
 from ...syntax.span import Span, TextEdit
 from ...syntax.words import SPACES
-from ..base import Finding, Fix, Rule, Severity
+from ..base import Finding, Fix, InstructionRule, Severity
 
 
-class LegacyKeyValueFormat(Rule):
+class LegacyKeyValueFormat(InstructionRule):
     """## What it does
     Reports `ENV` and `LABEL` in the legacy whitespace form (`ENV key value`) and rewrites
     them as `key=value`, quoting the value when it contains spaces.
@@ -43,13 +43,13 @@ class LegacyKeyValueFormat(Rule):
     severity = Severity.WARNING
     summary = "ENV or LABEL uses the legacy \"key value\" form"
 
-    def check(self, analysis: Analysis) -> Iterator[Finding]:
+    names = frozenset({"ENV", "LABEL", "ONBUILD"})
+
+    def check_instruction(self, analysis: Analysis, index: int) -> Iterator[Finding]:
         """Report legacy pairs of ``ENV`` and ``LABEL`` (``ONBUILD`` triggers included)."""
-        escape = analysis.dockerfile.escape
-        for inst in analysis.instructions:
-            for target in inst.parts:
-                if target.name in ("ENV", "LABEL"):
-                    yield from self._instruction(target, escape)
+        for target in analysis.instructions[index].parts:
+            if target.name in ("ENV", "LABEL"):
+                yield from self._instruction(target, analysis.dockerfile.escape)
 
     def _instruction(self, inst: Instruction, escape: str) -> Iterator[Finding]:
         for kv in inst.pairs:

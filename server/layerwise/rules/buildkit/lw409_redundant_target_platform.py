@@ -8,11 +8,11 @@ from ...model.analysis import Analysis
 from ...model.variables import expand
 from ...syntax.nodes import Flag, Instruction
 from ...syntax.span import Span, TextEdit
-from ..base import Finding, Fix, Rule, Severity
+from ..base import Finding, Fix, Severity, StructureRule
 from .lw415_undefined_arg_in_from import meta_scope
 
 
-class RedundantTargetPlatform(Rule):
+class RedundantTargetPlatform(StructureRule):
     """## What it does
     Reports `FROM --platform=$TARGETPLATFORM`, which asks for the platform the stage would
     use anyway, and offers to remove the flag.

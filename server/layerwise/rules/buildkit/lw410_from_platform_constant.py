@@ -7,7 +7,7 @@ from collections.abc import Iterator
 from typing import NamedTuple
 
 from ...model.analysis import Analysis
-from ..base import Finding, Rule, Severity
+from ..base import Finding, Severity, StructureRule
 
 _SPECIFIER = re.compile(r"[A-Za-z0-9_.-]+")
 _OS = re.compile(r"([A-Za-z0-9_-]+)(?:\(([A-Za-z0-9_.%-]*)((?:\+[A-Za-z0-9_.%-]+)*)\))?")
@@ -55,7 +55,7 @@ def parse_platform(text: str) -> Platform | None:
     return Platform(os_name, _ARCH_ALIASES.get(arch, arch))
 
 
-class FromPlatformConstant(Rule):
+class FromPlatformConstant(StructureRule):
     """## What it does
     Reports `FROM --platform=` with a constant value such as `linux/amd64`, unless the stage
     name mentions that OS or architecture (`AS build_amd64`), which marks a stage that is

@@ -10,7 +10,7 @@ from ...model.analysis import Analysis
 from ...model.context import BuildContext, IgnorePattern, go_clean
 from ...model.variables import expand
 from ...syntax.nodes import Instruction, Token
-from ..base import Finding, Rule, Severity
+from ..base import Finding, InstructionRule, Reads, Severity
 
 #: Sources that do not come from the build context (ADD only, COPY rejects them).
 _REMOTE = re.compile(r"(?:https?|git|ssh)://|git@", re.IGNORECASE)
@@ -18,7 +18,7 @@ _REMOTE = re.compile(r"(?:https?|git|ssh)://|git@", re.IGNORECASE)
 _ALL = ("*", "**", "**/*")
 
 
-class CopyIgnoredFile(Rule):
+class CopyIgnoredFile(InstructionRule):
     """## What it does
     Reports a `COPY` or `ADD` source from the build context that the `.dockerignore`
     (or `<Dockerfile>.dockerignore`) excludes, and names the ignore line that excludes it.
@@ -55,22 +55,22 @@ class CopyIgnoredFile(Rule):
     #: Files of the build context the doc examples assume (this rule needs a context).
     example_context: ClassVar[Mapping[str, str]] = {".dockerignore": "Dockerfile\n"}
 
-    def check(self, analysis: Analysis) -> Iterator[Finding]:
-        """Match every local source of ``COPY`` (without ``--from``) and ``ADD``."""
+    reads = Reads.STRUCTURE
+    names = frozenset({"COPY", "ADD"})
+
+    def check_instruction(self, analysis: Analysis, index: int) -> Iterator[Finding]:
+        """Match every local source of a ``COPY`` (without ``--from``) or ``ADD``."""
         context = analysis.context
-        if context is None or not context.patterns:
+        inst = analysis.instructions[index]
+        if context is None or not context.patterns or inst.flag("from") is not None:
             return
-        escape = analysis.dockerfile.escape
-        for i, inst in enumerate(analysis.instructions):
-            if inst.name not in ("COPY", "ADD") or inst.flag("from") is not None:
+        for token in _sources(inst):
+            source = expand(token.value, analysis.scopes[index], analysis.dockerfile.escape)
+            if not source.exact or not source.value or _REMOTE.match(source.value):
                 continue
-            for token in _sources(inst):
-                source = expand(token.value, analysis.scopes[i], escape)
-                if not source.exact or not source.value or _REMOTE.match(source.value):
-                    continue
-                pattern = _excluding(context, go_clean(source.value))
-                if pattern is not None:
-                    yield self._finding(inst, token, go_clean(source.value), pattern, context)
+            pattern = _excluding(context, go_clean(source.value))
+            if pattern is not None:
+                yield self._finding(inst, token, go_clean(source.value), pattern, context)
 
     def _finding(self, inst: Instruction, token: Token, path: str, pattern: IgnorePattern,
                  context: BuildContext) -> Finding:

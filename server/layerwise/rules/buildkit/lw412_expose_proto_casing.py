@@ -9,7 +9,7 @@ from ...model.analysis import Analysis
 from ...model.variables import Variable, expand
 from ...syntax.nodes import Token
 from ...syntax.span import Span, TextEdit
-from ..base import Finding, Fix, Rule, Severity
+from ..base import Finding, Fix, InstructionRule, Reads, Severity
 
 #: Stands for a variable whose value is unknown.
 UNKNOWN = "\x00"
@@ -43,17 +43,14 @@ class PortSpec:
         return Span.of(span.start.line, col, span.start.line, col + len(self.proto))
 
 
-def expose_ports(analysis: Analysis) -> Iterator[PortSpec]:
-    """Every port of every EXPOSE whose protocol BuildKit accepts, expanded with its scope."""
-    escape = analysis.dockerfile.escape
-    for i, inst in enumerate(analysis.instructions):
-        if inst.name != "EXPOSE":
-            continue
-        for token in inst.words:
-            for text, literal in _expanded(token, analysis.scopes[i], escape):
-                spec = _split(token, text, literal)
-                if spec is not None:
-                    yield spec
+def expose_ports(analysis: Analysis, index: int) -> Iterator[PortSpec]:
+    """Every port of the EXPOSE at ``index`` whose protocol BuildKit accepts, expanded with its
+    scope."""
+    for token in analysis.instructions[index].words:
+        for text, literal in _expanded(token, analysis.scopes[index], analysis.dockerfile.escape):
+            spec = _split(token, text, literal)
+            if spec is not None:
+                yield spec
 
 
 def _expanded(token: Token, scope: Mapping[str, Variable],
@@ -83,7 +80,7 @@ def _split(token: Token, text: str, literal: bool) -> PortSpec | None:
     return PortSpec(token, text, literal, ip, host, port, proto)
 
 
-class ExposeProtoCasing(Rule):
+class ExposeProtoCasing(InstructionRule):
     """## What it does
     Reports an `EXPOSE` protocol that is not lower case (`80/TCP`) and lower-cases it.
 
@@ -112,9 +109,12 @@ class ExposeProtoCasing(Rule):
     severity = Severity.INFORMATION
     summary = "EXPOSE protocol is not lower case"
 
-    def check(self, analysis: Analysis) -> Iterator[Finding]:
+    reads = Reads.STRUCTURE
+    names = frozenset({"EXPOSE"})
+
+    def check_instruction(self, analysis: Analysis, index: int) -> Iterator[Finding]:
         """Report each port whose protocol has upper-case letters."""
-        for spec in expose_ports(analysis):
+        for spec in expose_ports(analysis, index):
             proto = spec.proto
             if not proto or UNKNOWN in proto or proto == proto.lower():
                 continue

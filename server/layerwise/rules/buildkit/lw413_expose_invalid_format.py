@@ -6,11 +6,11 @@ from collections.abc import Iterator
 
 from ...model.analysis import Analysis
 from ...syntax.span import TextEdit
-from ..base import Finding, Fix, Rule, Severity
+from ..base import Finding, Fix, InstructionRule, Reads, Severity
 from .lw412_expose_proto_casing import UNKNOWN, expose_ports
 
 
-class ExposeInvalidFormat(Rule):
+class ExposeInvalidFormat(InstructionRule):
     """## What it does
     Reports an `EXPOSE` port written with a host port or an IP address (`80:8080`,
     `127.0.0.1:80:80`), as in `docker run -p`, and offers to keep only the container port.
@@ -41,9 +41,12 @@ class ExposeInvalidFormat(Rule):
     severity = Severity.WARNING
     summary = "EXPOSE has an IP address or a host-port mapping"
 
-    def check(self, analysis: Analysis) -> Iterator[Finding]:
+    reads = Reads.STRUCTURE
+    names = frozenset({"EXPOSE"})
+
+    def check_instruction(self, analysis: Analysis, index: int) -> Iterator[Finding]:
         """Report each port spec with an IP or host part."""
-        for spec in expose_ports(analysis):
+        for spec in expose_ports(analysis, index):
             if not spec.ip and not spec.host:
                 continue
             shown = spec.text.replace(UNKNOWN, "…")

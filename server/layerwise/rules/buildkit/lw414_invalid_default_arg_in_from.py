@@ -8,7 +8,7 @@ from collections.abc import Iterator, Mapping
 from ...model.analysis import Analysis
 from ...model.variables import Variable, expand
 from ...syntax.nodes import Token
-from ..base import Finding, Related, Rule, Severity
+from ..base import Finding, Related, Severity, StructureRule
 from .lw415_undefined_arg_in_from import meta_args, meta_scope
 
 # distribution/reference grammar (docker image references)
@@ -55,7 +55,7 @@ def valid_reference(text: str) -> bool:
     return True
 
 
-class InvalidDefaultArgInFrom(Rule):
+class InvalidDefaultArgInFrom(StructureRule):
     """## What it does
     Expands each `FROM` image with the defaults of the global ARGs, as a build without
     `--build-arg` does, and reports it when the result is empty or not a valid image

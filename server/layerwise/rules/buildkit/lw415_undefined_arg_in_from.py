@@ -8,7 +8,7 @@ from ...model.analysis import Analysis
 from ...model.variables import Variable, expand
 from ...syntax.nodes import Instruction, Token
 from ...syntax.span import Position, Span, TextEdit
-from ..base import Finding, Fix, Rule, Severity
+from ..base import Finding, Fix, Severity, StructureRule
 from .lw406_undefined_variable import BUILDKIT_DEFAULT_ARGS, did_you_mean, locate, name_span
 
 
@@ -53,7 +53,7 @@ def from_words(analysis: Analysis, inst: Instruction) -> Iterator[tuple[str, Spa
         yield inst.words[0].value, inst.words[0].span
 
 
-class UndefinedArgInFrom(Rule):
+class UndefinedArgInFrom(StructureRule):
     """## What it does
     Reports a variable in `FROM` (the image or `--platform`) that is neither an ARG declared
     before the first `FROM` nor one of BuildKit's predefined ARGs (`BUILDPLATFORM`,

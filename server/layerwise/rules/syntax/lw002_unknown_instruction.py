@@ -8,10 +8,10 @@ from ...model.analysis import Analysis
 from ...syntax.grammar import closest
 from ...syntax.nodes import INSTRUCTIONS, Instruction
 from ...syntax.span import TextEdit
-from ..base import Finding, Fix, Rule, Severity
+from ..base import Finding, Fix, InstructionRule, Severity
 
 
-class UnknownInstruction(Rule):
+class UnknownInstruction(InstructionRule):
     """## What it does
     Reports a word at the start of an instruction that is no Dockerfile instruction, and
     suggests the nearest one.
@@ -37,12 +37,11 @@ class UnknownInstruction(Rule):
     severity = Severity.ERROR
     summary = "Not a Dockerfile instruction"
 
-    def check(self, analysis: Analysis) -> Iterator[Finding]:
-        """Report unknown keywords, including the one after ONBUILD."""
-        for inst in analysis.instructions:
-            for target in inst.parts:
-                if target.keyword.value and not target.known:
-                    yield self._report(target)
+    def check_instruction(self, analysis: Analysis, index: int) -> Iterator[Finding]:
+        """Report an unknown keyword, including the one after ONBUILD."""
+        for target in analysis.instructions[index].parts:
+            if target.keyword.value and not target.known:
+                yield self._report(target)
 
     def _report(self, inst: Instruction) -> Finding:
         word = inst.keyword.value

@@ -5,10 +5,10 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from ...model.analysis import Analysis
-from ..base import Finding, Rule, Severity
+from ..base import Finding, Severity, StructureRule
 
 
-class InstructionBeforeFrom(Rule):
+class InstructionBeforeFrom(StructureRule):
     """## What it does
     Reports anything other than `ARG`, comments and parser directives before the first `FROM`.
 

@@ -8,8 +8,11 @@ from collections.abc import Iterator
 from ...model.analysis import Analysis
 from ...syntax.nodes import Comment, Instruction
 from ..base import Finding, Rule, Severity
+from ._comments import comments_matching
 
 _DIRECTIVE = re.compile(r"#\s*(syntax|escape|check)\s*=\s*(\S.*)$", re.IGNORECASE)
+#: What every comment :data:`_DIRECTIVE` matches starts with, searched for in the text.
+_CANDIDATE = re.compile(r"#\s*(?:syntax|escape|check)\s*=", re.IGNORECASE)
 
 
 class MisplacedDirective(Rule):
@@ -42,11 +45,10 @@ class MisplacedDirective(Rule):
     summary = "Parser directive is ignored here"
 
     def check(self, analysis: Analysis) -> Iterator[Finding]:
-        """Report directive-looking comments outside the directive block."""
+        """Report directive-looking comments outside the directive block (found by a scan of the
+        text, so that a keystroke does not walk every node)."""
         nodes = analysis.dockerfile.nodes
-        for i, node in enumerate(nodes):
-            if not isinstance(node, Comment):
-                continue
+        for i, node in comments_matching(analysis.dockerfile, _CANDIDATE):
             m = _DIRECTIVE.match(node.text)
             if m is None:
                 continue

@@ -4,7 +4,7 @@ import sys
 
 from .runtime import defer_gc
 
-defer_gc()  # while the command loads; tune_gc() turns it back on
+defer_gc()  # while the command loads; tune_gc() sets the lasting thresholds
 
 from .cli import main
 

@@ -6,13 +6,14 @@ import gc
 
 
 def defer_gc() -> None:
-    """Keep the garbage collector off while the program loads, until :func:`tune_gc`.
+    """Let the garbage collector run rarely while the program loads, until :func:`tune_gc`.
 
     Loading creates tens of thousands of objects that live as long as the process (modules,
-    classes, functions, lsprotocol's types); the collector would scan them about 150 times,
-    up to a tenth of the server's start-up.
+    classes, functions, lsprotocol's types); with the default threshold the collector scans
+    them about 150 times, up to a tenth of the server's start-up. Turning it off instead would
+    keep the cyclic garbage of loading (about 10 MiB) for good.
     """
-    gc.disable()
+    gc.set_threshold(10_000, 10, 10)
 
 
 def tune_gc() -> None:

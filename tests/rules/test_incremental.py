@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 import importlib.util
 import random
 import re
@@ -180,3 +181,21 @@ def test_word_edits_match_fresh_run(name: str, text: str) -> None:
         analysis = analyze(edited, previous=original)
         assert repr(run_rules(analysis)) == _fresh(edited), f"edit {n} differs:\n{edited}"
         run_rules(analyze(text, previous=analysis))
+
+
+def test_reanalysis_leaves_no_reference_cycles() -> None:
+    """Old versions are freed by reference counting: cyclic garbage would pile up between the
+    rare full collections of the tuned collector (``runtime.tune_gc``), a leak in practice."""
+    text = _generate(300, 1)
+    marker = "RUN echo typing here"
+    previous = analyze(text)
+    run_rules(previous)
+    gc.collect()
+    gc.disable()
+    try:
+        for n in range(10):
+            previous = analyze(text.replace(marker, marker + "x" * (n + 1)), previous=previous)
+            run_rules(previous)
+        assert gc.collect() == 0
+    finally:
+        gc.enable()

@@ -308,7 +308,7 @@ class Facts:
         self.analysis = analysis
         self.escape = analysis.dockerfile.escape
         self.cwd = analysis.workdirs
-        self.runs: Mapping[int, RunFacts] = _Runs(self)
+        self.runs: Mapping[int, RunFacts] = _Runs(analysis)
         self.layers: dict[int, Layer | None] = {}
         """The secret layers made so far (see :func:`layers.layer_at`)."""
         self._children: list[list[int]] | None = None
@@ -428,10 +428,11 @@ class Facts:
 
 
 class _Runs(Mapping[int, RunFacts]):
-    """The RunFacts of each RUN by instruction index, each made on first access."""
+    """The RunFacts of each RUN by instruction index, each made on first access (it holds the
+    analysis, not the facts: no reference cycle keeps an old version alive)."""
 
-    def __init__(self, facts: Facts) -> None:
-        self._facts = facts
+    def __init__(self, analysis: Analysis) -> None:
+        self._analysis = analysis
         self._made: dict[int, RunFacts] = {}
         self._indexes: list[int] | None = None
 
@@ -446,16 +447,16 @@ class _Runs(Mapping[int, RunFacts]):
     def _make(self, index: int) -> RunFacts:
         """The RunFacts of a RUN, reused across analyses: they are made of the instruction,
         its index, stage, working directory and known variable values only."""
-        analysis = self._facts.analysis
+        analysis = self._analysis
         scope = analysis.scopes[index]
         env, env_key = _ENVS.get(scope, None, _known_values, scope)
         inst = analysis.instructions[index]
-        stage, cwd = analysis.stage_of[index], self._facts.cwd[index]
+        stage, cwd = analysis.stage_of[index], analysis.workdirs[index]
         return _RUNS.get(inst, (index, stage, cwd, env_key), _run_facts, index, inst, stage, cwd,
                          env)
 
     def __contains__(self, index: object) -> bool:
-        instructions = self._facts.analysis.instructions
+        instructions = self._analysis.instructions
         return (isinstance(index, int) and 0 <= index < len(instructions)
                 and instructions[index].name == "RUN")
 
@@ -468,7 +469,7 @@ class _Runs(Mapping[int, RunFacts]):
     def _all(self) -> list[int]:
         """The indexes of every RUN (a scan of the document: iterating is not incremental)."""
         if self._indexes is None:
-            self._indexes = [i for i, inst in enumerate(self._facts.analysis.instructions)
+            self._indexes = [i for i, inst in enumerate(self._analysis.instructions)
                              if inst.name == "RUN"]
         return self._indexes
 

@@ -26,9 +26,9 @@ def _edit(lines: list[str], line: int, text: str) -> list[str]:
     return [*lines[:line], text, *lines[line + 1:]]
 
 
-def test_lineages_follow_from_and_copy_edges() -> None:
+def test_lineages_follow_from_edges_only() -> None:
     members = analyze("\n".join(LINES)).revision.members
-    assert members == (frozenset({0, 1}), frozenset({0, 1}), frozenset({2}), frozenset({2, 3}))
+    assert members == (frozenset({0, 1}), frozenset({0, 1}), frozenset({2}), frozenset({3}))
 
 
 def test_typing_in_a_run_renews_its_stage_and_the_lineages_holding_it() -> None:
@@ -39,7 +39,11 @@ def test_typing_in_a_run_renews_its_stage_and_the_lineages_holding_it() -> None:
     assert [a is b for a, b in zip(old.stages, new.stages, strict=True)] == [
         True, True, False, True]
     assert [a is b for a, b in zip(old.lineages, new.lineages, strict=True)] == [
-        True, True, False, False]
+        True, True, False, True]
+    typed = _edit(LINES, 7, "RUN echo tools")
+    child = analyze("\n".join(_edit(typed, 2, "RUN echo based")), previous=after)
+    assert [a is b for a, b in zip(new.lineages, child.revision.lineages, strict=True)] == [
+        False, False, True, True]
 
 
 def test_a_comment_edit_renews_its_stage() -> None:

@@ -167,7 +167,9 @@ def _examples() -> list[str]:
 
 
 _DOCUMENTS = [(p.name, p.read_text(encoding="utf-8", errors="replace")) for p in FIXTURES] + [
-    (f"examples-{k}", text) for k, text in enumerate(_examples())]
+    (f"examples-{k}", text) for k, text in enumerate(_examples())] + [
+    # many stages built FROM each other and copied from each other
+    (f"generated-{seed}", _generate(300, seed)) for seed in (1, 2, 3)]
 
 
 @pytest.mark.parametrize(("name", "text"), _DOCUMENTS, ids=[name for name, _ in _DOCUMENTS])

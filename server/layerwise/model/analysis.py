@@ -87,7 +87,7 @@ def analyze(text: str, path: Path | None = None, context: BuildContext | None = 
     kept = previous if same and previous is not None and previous.context is context and (
         previous.path == path and previous.source_problems == source_problems) else None
     revision = revise(kept.revision if kept else None, kept.dockerfile if kept else None, tree,
-                      stages, graph)
+                      stages)
     if kept is not None:
         cwd, layers = _relayer(kept, revision, tree)
     else:

@@ -11,7 +11,6 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from ..syntax.nodes import Dockerfile, Instruction
-from .graph import StageGraph
 from .stages import Stage
 
 
@@ -22,9 +21,10 @@ class Revision:
     ``structure`` stands for the stages, references, scopes, graph, target, path, build context
     and everything before the first ``FROM``; ``stages[i]`` for the nodes of stage ``i`` (its
     instructions and the comments and blank lines among them); ``lineages[i]`` for stage ``i``
-    together with every stage it needs (through ``FROM``, ``--from`` or ``--mount=from``) and
-    every stage built ``FROM`` it, directly or not. A new ``structure`` means new tokens
-    everywhere.
+    together with its ``FROM <stage>`` ancestors and the stages built ``FROM`` it, directly or
+    not: the stages whose layers it sits on or that sit on its layers. (A ``COPY --from`` or
+    ``--mount=from`` edge is structure: what it takes is named by the consumer.) A new
+    ``structure`` means new tokens everywhere.
     """
 
     structure: object
@@ -40,12 +40,12 @@ class Revision:
 
 
 def revise(previous: Revision | None, old: Dockerfile | None, new: Dockerfile,
-           stages: Sequence[Stage], graph: StageGraph) -> Revision:
+           stages: Sequence[Stage]) -> Revision:
     """The revision of ``new``; ``previous`` and ``old`` describe the last version when its
     structure still holds (same stages, scopes and graph), else they are None."""
     if previous is None or old is None or len(old.nodes) != len(new.nodes) or len(
             previous.stages) != len(stages):
-        members = lineage_members(stages, graph)
+        members = lineage_members(stages)
         return Revision(object(), tuple(object() for _ in stages),
                         tuple(object() for _ in stages), members)
     changed = _changed_stages(old, new, stages)
@@ -91,8 +91,9 @@ def _stage_at(starts: list[int], line: int) -> int | None:
     return found
 
 
-def lineage_members(stages: Sequence[Stage], graph: StageGraph) -> tuple[frozenset[int], ...]:
-    """Each stage's lineage: itself, what it needs (transitively), what is built FROM it."""
+def lineage_members(stages: Sequence[Stage]) -> tuple[frozenset[int], ...]:
+    """Each stage's lineage: itself, its ``FROM <stage>`` ancestors and the stages built
+    ``FROM`` it, directly or not (``--from`` and ``--mount=from`` edges do not count)."""
     children: list[list[int]] = [[] for _ in stages]
     for stage in stages:
         if stage.base_stage is not None and 0 <= stage.base_stage < len(stages):
@@ -100,12 +101,10 @@ def lineage_members(stages: Sequence[Stage], graph: StageGraph) -> tuple[frozens
     out = []
     for stage in stages:
         seen = {stage.index}
-        todo = [stage.index]
-        while todo:
-            for dep in graph.deps[todo.pop()]:
-                if dep not in seen:
-                    seen.add(dep)
-                    todo.append(dep)
+        current = stage.base_stage
+        while current is not None and current not in seen:
+            seen.add(current)
+            current = stages[current].base_stage
         todo = [stage.index]
         while todo:
             for child in children[todo.pop()]:

@@ -157,8 +157,9 @@ class Reads(Enum):
     STAGE = "stage"
     """Also every node of the instruction's stage (its other instructions, comments, blanks)."""
     LINEAGE = "lineage"
-    """Also every instruction of the stage's lineage: the stages it needs, transitively, and
-    the stages built ``FROM`` it (layers, working directories, later removals)."""
+    """Also every node of the stage's lineage: its ``FROM <stage>`` ancestors and the stages
+    built ``FROM`` it (layers, working directories, later removals). Stages linked by
+    ``--from`` or ``--mount=from`` only are not part of it."""
 
 
 class InstructionRule(Rule):

@@ -28,7 +28,22 @@ _STAGES: IdentityMemo[_Found] = IdentityMemo(1 << 12)
 _STAGE_RULES: IdentityMemo[tuple[Finding, ...]] = IdentityMemo(1 << 14)
 #: structure token -> ((rule id,), findings)
 _STRUCTURES: IdentityMemo[tuple[Finding, ...]] = IdentityMemo(1 << 10)
+#: walk key (rule ids, escape, contexts) -> a plain object standing for it in memo keys
+_KEYS: dict[Hashable, object] = {}
+#: rule ids -> instruction name -> the rules looking at it, grouped by what they read
+_PLANS: dict[tuple[str, ...], dict[str, tuple[tuple[Reads, tuple[InstructionRule, ...]], ...]]] = {}
 _CONTEXT = InstructionRule.context
+
+
+def _interned(key: Hashable) -> object:
+    """One object per distinct walk key: memo keys then hash and compare it by identity
+    instead of rehashing the rule ids and contexts at every lookup."""
+    found = _KEYS.get(key)
+    if found is None:
+        if len(_KEYS) >= 64:
+            _KEYS.clear()
+        found = _KEYS[key] = object()
+    return found
 
 
 def is_memoised(rule: Rule) -> TypeGuard[Memoised]:
@@ -69,8 +84,9 @@ class _Walk:
         contexts: tuple[Hashable, ...] = tuple(
             rule.context(analysis) for rule in self.instruction_rules
             if type(rule).context is not _CONTEXT)
-        self.key = (tuple(r.id for r in rules), analysis.dockerfile.escape, contexts)
-        self._plans: dict[str, tuple[tuple[Reads, tuple[InstructionRule, ...]], ...]] = {}
+        ids = tuple(r.id for r in rules)
+        self.key = _interned((ids, analysis.dockerfile.escape, contexts))
+        self._plans = _PLANS.setdefault(ids, {})
         self._slot = {rule.id: k for k, rule in enumerate(self.instruction_rules)}
 
     def _plan(self, name: str) -> tuple[tuple[Reads, tuple[InstructionRule, ...]], ...]:

@@ -48,6 +48,7 @@ def _expected(snippets: bool) -> dict[str, object]:
 def test_completion_list_json(snippets: bool) -> None:
     doc = Document("file:///w/Dockerfile", 1, TEXT,
                    PositionCodec(types.PositionEncodingKind.Utf16))
-    found = convert.completion_list(doc, ENTRIES, snippets=snippets)
-    wire = default_converter().unstructure(found)
+    wire = convert.completion_list(doc, ENTRIES, snippets=snippets)
     assert json.dumps(wire) == json.dumps(_expected(snippets))  # key order included
+    typed = default_converter().structure(wire, types.CompletionList)
+    assert json.dumps(default_converter().unstructure(typed)) == json.dumps(wire)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from lsprotocol import types
 
@@ -16,8 +16,8 @@ TRIGGER_CHARACTERS = ["-", "=", "$", "{", " "]
 
 
 def text_document_completion(ls: LayerwiseServer,
-                             params: types.CompletionParams) -> types.CompletionList | None:
-    """Complete at the cursor."""
+                             params: types.CompletionParams) -> dict[str, Any] | None:
+    """Complete at the cursor (a ``CompletionList`` in JSON form, which pygls passes on)."""
     from ...features import completion as feature
 
     doc = ls.documents.get(params.text_document.uri)

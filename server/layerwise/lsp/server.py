@@ -96,6 +96,17 @@ class LayerwiseProtocol(LanguageServerProtocol):
             self._send_response(msg_id, error=error.to_response_error())
             return _ANSWERED
 
+    def _send_response(self, msg_id: Any, result: Any | None = None,
+                       error: Any | None = None) -> None:
+        """Send a response; a result a handler built in JSON form already (a dict: completion,
+        pulled diagnostics) goes out as it is instead of through cattrs, which would walk
+        every value of it again."""
+        if error is None and isinstance(result, dict):
+            self._result_types.pop(msg_id, None)
+            self._send_data({"id": msg_id, "jsonrpc": self.VERSION, "result": result})
+            return
+        super()._send_response(msg_id, result, error)
+
     def handle_message(self, message: Any) -> None:
         """Dispatch a message, skipping requests already answered with an error."""
         if message is _ANSWERED:

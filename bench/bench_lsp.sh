@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# Benchmark the language server over stdio against docker-langserver (not a test).
+# Benchmark the language server over stdio against docker-langserver (not a test); an empty
+# pygls server gives the start-up baseline.
 # Uses the workplace's stdlib LSP benchmark (../shared/tools/bench/lspbench.py) and generated
 # Dockerfiles from bench/generate.py. Usage: bench/bench_lsp.sh [RUNS]
 set -euo pipefail
@@ -23,4 +24,5 @@ bench="${LSPBENCH:-../shared/tools/bench/lspbench.py}"
 "$python" "$bench" bench --runs "$runs" --edits 20 \
   --server "$python -m layerwise --stdio" --label layerwise \
   --server "$out/node/node_modules/.bin/docker-langserver --stdio" --label docker-langserver \
+  --server "$python bench/empty_pygls_server.py" --label empty-pygls \
   "$out"/files/Dockerfile.300 "$out"/files/Dockerfile.2000 "$out"/files/Dockerfile.10000

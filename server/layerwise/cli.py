@@ -86,12 +86,6 @@ def is_dockerfile_name(name: str) -> bool:
             or lowered.startswith(("dockerfile.", "containerfile.")))
 
 
-def find_dockerfiles(root: Path) -> Iterator[Path]:
-    """Dockerfiles below a folder, in sorted order, skipping VCS and dependency folders."""
-    for found in _Discovery(None, ()).walk(root):
-        yield found.path
-
-
 def _git_files(folder: Path) -> list[str] | None:
     """Files below ``folder`` that git tracks or would track (not ignored), ``/``-separated.
 

@@ -16,7 +16,7 @@ Colors are ANSI escapes, used only when the caller says so (a terminal, and no `
 from __future__ import annotations
 
 import unicodedata
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 
 from ..rules.base import Finding, Severity
 from .results import FileResult, RuleCount, fixable, severity_counts
@@ -58,11 +58,6 @@ def format_finding(path: str, finding: Finding) -> str:
     start = finding.span.start
     return (f"{path}:{start.line + 1}:{start.col + 1}: {finding.rule_id} "
             f"[{finding.severity.label}] {finding.message} ({finding.name})")
-
-
-def format_findings(path: str, findings: Iterable[Finding]) -> list[str]:
-    """Format every finding of one file."""
-    return [format_finding(path, f) for f in findings]
 
 
 # --------------------------------------------------------------------------- full

@@ -363,13 +363,6 @@ class Facts:
             return stages[stage].instructions
         return range(stages[0].instructions[0] if stages else len(self.analysis.instructions))
 
-    def stage_label(self, index: int) -> str:
-        """``stage 'build'`` or ``stage 2`` for messages."""
-        stage = self.stage(index)
-        if stage is None:
-            return "the global scope"
-        return f"stage '{stage.name}'" if stage.name else f"stage {stage.index}"
-
     # ----------------------------------------------------------------- variables
 
     def references(self, index: int, name: str) -> list[Span]:

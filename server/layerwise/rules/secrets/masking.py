@@ -19,10 +19,3 @@ def mask(value: str) -> str:
     if head == 0:
         return ELLIPSIS
     return value[:head] + ELLIPSIS + (value[n - tail:] if tail else "")
-
-
-def mask_all(text: str, secrets: list[str]) -> str:
-    """Replace every occurrence of each secret in ``text`` by its mask (longest first)."""
-    for secret in sorted({s for s in secrets if s}, key=len, reverse=True):
-        text = text.replace(secret, mask(secret))
-    return text

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from ...model.analysis import Analysis
-from ...syntax.nodes import Instruction
+from ...syntax.nodes import Instruction, Token
 from ..base import Finding, InstructionRule, Reads, Severity
 from ._layers import in_chain, instruction
 
@@ -64,11 +64,10 @@ class AddRemoteUrl(InstructionRule):
 
     def check_instruction(self, analysis: Analysis, index: int) -> Iterator[Finding]:
         """Report an unpinned URL download or a git source that keeps its .git, in the image."""
-        layer = analysis.layer_at(index)
-        if layer is None or not in_chain(analysis, layer):
+        found = image_add(analysis, index)
+        if found is None:
             return
-        inst = instruction(analysis, layer)
-        tokens = inst.exec_args if inst.json else inst.words
+        inst, tokens = found
         for token in tokens[:-1]:
             if is_git(token.value, inst):
                 keep = inst.flag("keep-git-dir")
@@ -81,3 +80,13 @@ class AddRemoteUrl(InstructionRule):
                     token.span, "ADD downloads this URL without --checksum: the file is "
                     "not verified and stays in this layer (mode 600, archives are not "
                     "extracted); pin it with --checksum=sha256:…")
+
+
+def image_add(analysis: Analysis, index: int) -> tuple[Instruction, tuple[Token, ...]] | None:
+    """The ADD at ``index`` and its words (sources, then the destination) when it makes a layer
+    of the image; None otherwise."""
+    layer = analysis.layer_at(index)
+    if layer is None or not in_chain(analysis, layer):
+        return None
+    inst = instruction(analysis, layer)
+    return inst, inst.exec_args if inst.json else inst.words

@@ -8,8 +8,7 @@ from ...model.analysis import Analysis
 from ...syntax.span import TextEdit
 from ..base import Finding, InstructionRule, Reads, Severity
 from ._edits import checked_fix
-from ._layers import in_chain, instruction
-from .lw213_add_remote_url import is_git, is_url
+from .lw213_add_remote_url import image_add, is_git, is_url
 
 #: What ADD extracts (and what hadolint's DL3020 accepts as an archive).
 _ARCHIVES = (".tar", ".tar.gz", ".tgz", ".tar.bz2", ".tbz2", ".tbz", ".tb2", ".tar.xz",
@@ -55,11 +54,10 @@ class AddLocalFile(InstructionRule):
 
     def check_instruction(self, analysis: Analysis, index: int) -> Iterator[Finding]:
         """Report ADD of plain local files in the image."""
-        layer = analysis.layer_at(index)
-        if layer is None or not in_chain(analysis, layer):
+        found = image_add(analysis, index)
+        if found is None:
             return
-        inst = instruction(analysis, layer)
-        tokens = inst.exec_args if inst.json else inst.words
+        inst, tokens = found
         sources = [t.value for t in tokens[:-1]]
         if not sources or any(f.name not in _SHARED for f in inst.flags):
             return

@@ -9,7 +9,7 @@ identity instead of being recomputed on every keystroke.
 from __future__ import annotations
 
 from collections.abc import Callable, Hashable
-from typing import Any, Generic, TypeVar
+from typing import Any, Generic, Protocol, TypeVar
 from weakref import WeakSet
 
 V = TypeVar("V")
@@ -26,7 +26,7 @@ class IdentityMemo(Generic[V]):
         self._entries: dict[tuple[int, tuple[int, ...], Hashable],
                             tuple[object, tuple[object, ...], V]] = {}
         self._limit = limit
-        _ALL.add(self)
+        register(self)
 
     def get(self, obj: object, extra: Hashable, compute: Callable[..., V], *args: Any,
             also: tuple[object, ...] = ()) -> V:
@@ -48,7 +48,19 @@ class IdentityMemo(Generic[V]):
         self._entries.clear()
 
 
-_ALL: WeakSet[IdentityMemo[Any]] = WeakSet()
+class Clearable(Protocol):
+    """A cache that :func:`clear_all` empties."""
+
+    def clear(self) -> None:
+        """Forget every value."""
+
+
+_ALL: WeakSet[Clearable] = WeakSet()
+
+
+def register(cache: Clearable) -> None:
+    """Have :func:`clear_all` empty ``cache`` too (held weakly)."""
+    _ALL.add(cache)
 
 
 def clear_all() -> None:

@@ -13,7 +13,7 @@ from __future__ import annotations
 from collections.abc import Callable, Collection, Iterable, Iterator
 from dataclasses import dataclass
 
-from ...memo import IdentityMemo
+from ...memo import register
 from ...model.analysis import Analysis
 from ..base import Finding
 
@@ -29,14 +29,14 @@ class _Entry:
     reads: tuple[tuple[int, object], ...] | None = None
 
 
-class _Entries(IdentityMemo[_Entry]):
-    """A rule's entries by token (tokens are plain objects: a dict finds them by identity,
-    much faster than an :class:`IdentityMemo` key); emptied with every memo."""
+class _Entries:
+    """A rule's entries by token (tokens are plain objects: a dict finds them by identity);
+    emptied with every memo."""
 
     def __init__(self, limit: int) -> None:
-        super().__init__(limit)
         self._by_token: dict[object, _Entry] = {}
         self._max = limit
+        register(self)
 
     def entry(self, token: object) -> _Entry:
         """The entry of a token (a new, empty one the first time)."""
@@ -49,7 +49,6 @@ class _Entries(IdentityMemo[_Entry]):
 
     def clear(self) -> None:
         """Forget every entry."""
-        super().clear()
         self._by_token.clear()
 
 

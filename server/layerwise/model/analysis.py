@@ -14,7 +14,7 @@ from .graph import StageGraph, build_graph
 from .layers import Layer, build_layers, workdirs
 from .revision import Revision, revise
 from .scopes import Scope, global_scope, instruction_scopes
-from .stages import Stage, StageRef, build_stages, from_refs
+from .stages import Stage, StageRef, build_stages, from_chain, from_refs
 from .variables import Variable
 
 
@@ -109,7 +109,7 @@ def _relayer(previous: Analysis, revision: Revision,
     redo: set[int] = set()
     chains: set[int] = set()
     for stage in stages:
-        chain = _chain(stages, stage.index)
+        chain = from_chain(stages, stage.index)
         if not changed.isdisjoint(chain):
             redo.add(stage.index)
             chains.update(chain)
@@ -125,16 +125,6 @@ def _relayer(previous: Analysis, revision: Revision,
                                previous.scopes, workdir, tree.escape))
     layers.sort(key=lambda layer: layer.instruction)
     return workdir, tuple(layers)
-
-
-def _chain(stages: tuple[Stage, ...], index: int) -> list[int]:
-    """A stage and its ``FROM <stage>`` ancestors."""
-    chain = []
-    current: int | None = index
-    while current is not None and current not in chain:
-        chain.append(current)
-        current = stages[current].base_stage
-    return chain
 
 
 def _structure(tree: Dockerfile, target: str | None) -> tuple[

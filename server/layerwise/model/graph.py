@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
-from .stages import Stage, StageRef
+from .stages import Stage, StageRef, from_chain
 
 
 @dataclass(frozen=True, slots=True)
@@ -56,11 +56,7 @@ def build_graph(stages: Sequence[Stage], refs: Iterable[StageRef],
     if target is None and n:
         target = n - 1
     reachable = _reach(deps, target) if target is not None else frozenset()
-    chain: list[int] = []
-    current = target
-    while current is not None and current not in chain:
-        chain.append(current)
-        current = stages[current].base_stage
+    chain = from_chain(stages, target) if target is not None else []
     return StageGraph(deps, dependents, cycles, waves, _critical(deps, levels, target),
                       target, reachable, tuple(chain))
 

@@ -11,7 +11,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from ..syntax.nodes import Dockerfile, Instruction
-from .stages import Stage
+from .stages import Stage, from_chain
 
 
 @dataclass(frozen=True, slots=True)
@@ -100,11 +100,7 @@ def lineage_members(stages: Sequence[Stage]) -> tuple[frozenset[int], ...]:
             children[stage.base_stage].append(stage.index)
     out = []
     for stage in stages:
-        seen = {stage.index}
-        current = stage.base_stage
-        while current is not None and current not in seen:
-            seen.add(current)
-            current = stages[current].base_stage
+        seen = set(from_chain(stages, stage.index))
         todo = [stage.index]
         while todo:
             for child in children[todo.pop()]:

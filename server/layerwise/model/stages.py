@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
 from ..syntax.frozen import fast_init
@@ -157,3 +157,13 @@ def _ref(kind: str, text: str, span: Span, instruction: int, stage: int,
     name = expand(text, scope, escape).value.lower()
     target, resolution = resolve_from(name, stages, numeric=kind == "copy")
     return StageRef(kind, text, name, span, instruction, stage, target, resolution)
+
+
+def from_chain(stages: Sequence[Stage], index: int) -> list[int]:
+    """A stage and its ``FROM <stage>`` ancestors, nearest first."""
+    chain: list[int] = []
+    current: int | None = index
+    while current is not None and current not in chain:
+        chain.append(current)
+        current = stages[current].base_stage
+    return chain

@@ -21,7 +21,7 @@ from ...model.analysis import Analysis
 from ...model.effects import Effects, script_effects
 from ...model.scopes import Scope
 from ...model.shell import Command, Script, Word, cached_script, script_language
-from ...model.stages import Stage
+from ...model.stages import Stage, from_chain
 from ...syntax.nodes import Flag, Heredoc, Instruction, LogicalLine
 from ...syntax.span import Position, Span
 from ..base import Severity
@@ -331,12 +331,7 @@ class Facts:
 
     def chain(self, stage: int) -> list[int]:
         """``stage`` and its ``FROM <stage>`` ancestors, oldest first."""
-        order: list[int] = []
-        current: int | None = stage
-        while current is not None and current not in order:
-            order.append(current)
-            current = self.analysis.stages[current].base_stage
-        return order[::-1]
+        return from_chain(self.analysis.stages, stage)[::-1]
 
     def descendants(self, stage: int) -> list[int]:
         """Stages built ``FROM`` this one (directly or not), this one included, in order."""

@@ -15,6 +15,7 @@ from ...memo import IdentityMemo
 from ...model.analysis import Analysis
 from ...model.effects import PathEffect
 from ...model.layers import Layer, LayerPackages, LayerPath
+from ...model.stages import from_chain
 from ...model.variables import expand
 from ...syntax.nodes import Instruction, Token
 from ...syntax.span import Position, Span
@@ -300,11 +301,8 @@ def _shipped_regions(analysis: Analysis) -> dict[int, frozenset[str]]:
         regions[index].add("/")
     below: dict[int, set[int]] = {s.index: set() for s in stages}  # stages built on each
     for stage in stages:
-        current, seen = stage.base_stage, {stage.index}
-        while current is not None and current not in seen:
-            below[current].add(stage.index)
-            seen.add(current)
-            current = stages[current].base_stage
+        for ancestor in from_chain(stages, stage.index)[1:]:
+            below[ancestor].add(stage.index)
 
     def effective(index: int) -> set[str]:
         out = set(regions[index])

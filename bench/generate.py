@@ -40,15 +40,20 @@ def generate(lines: int, seed: int = 1) -> str:
     out = ["# syntax=docker/dockerfile:1", "ARG VERSION=1.0"]
     stages: list[str] = []
     index = 0
-    while len(out) < lines - 4:
+    while True:
+        block: list[str] = []
         if index % 12 == 0:
             name = f"stage{len(stages)}"
             base = rng.choice(stages) if stages and rng.random() < 0.3 else rng.choice(_BASES)
-            out += ["", f"FROM {base} AS {name}", "WORKDIR /src"]
-            stages.append(name)
-        out += _stage_body(rng, stages[:-1], index)
+            block += ["", f"FROM {base} AS {name}", "WORKDIR /src"]
+        block += _stage_body(rng, stages if block else stages[:-1], index)
+        if len(out) + len(block) > lines - 4:
+            break
+        if block[0] == "":
+            stages.append(block[1].rsplit(" ", 1)[1])
+        out += block
         index += 1
-    out = out[: lines - 4]
+    out += [f"# padding {n}" for n in range(lines - 4 - len(out))]
     out += ["FROM debian:12-slim", f"COPY --from={stages[0]} /out /app",
             "RUN echo typing here", 'CMD ["/app/run"]']
     return "\n".join(out) + "\n"

@@ -8,7 +8,8 @@ identity instead of being recomputed on every keystroke.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Hashable
+from collections.abc import Callable, Hashable, Iterator
+from contextlib import contextmanager
 from typing import Any, Generic, Protocol, TypeVar
 from weakref import WeakSet
 
@@ -47,12 +48,26 @@ class IdentityMemo(Generic[V]):
         """Forget every value."""
         self._entries.clear()
 
+    def snapshot(self) -> object:
+        """The current contents, for :meth:`restore`."""
+        return dict(self._entries)
+
+    def restore(self, state: object) -> None:
+        """Put back contents taken with :meth:`snapshot`."""
+        self._entries = state  # type: ignore[assignment]
+
 
 class Clearable(Protocol):
-    """A cache that :func:`clear_all` empties."""
+    """A cache that :func:`clear_all` empties and :func:`set_aside` puts aside."""
 
     def clear(self) -> None:
         """Forget every value."""
+
+    def snapshot(self) -> object:
+        """The current contents, for :meth:`restore`."""
+
+    def restore(self, state: object) -> None:
+        """Put back contents taken with :meth:`snapshot`."""
 
 
 _ALL: WeakSet[Clearable] = WeakSet()
@@ -67,3 +82,18 @@ def clear_all() -> None:
     """Empty every memo (a from-scratch analysis, for tests and benchmarks)."""
     for memo in list(_ALL):
         memo.clear()
+
+
+@contextmanager
+def set_aside() -> Iterator[None]:
+    """Run the body with every memo empty, then put their contents back: a from-scratch
+    analysis next to an incremental one that goes on reusing its memos (for tests)."""
+    caches = list(_ALL)
+    states = [cache.snapshot() for cache in caches]
+    for cache in caches:
+        cache.clear()
+    try:
+        yield
+    finally:
+        for cache, state in zip(caches, states, strict=True):
+            cache.restore(state)

@@ -32,6 +32,9 @@ class Revision:
     lineages: tuple[object, ...]
     members: tuple[frozenset[int], ...]
     """The stages of each stage's lineage."""
+    previous: tuple[object, ...] = ()
+    """The stage tokens of the version this one was revised from, when the structure held
+    (so a memo keyed by a stage token finds what a changed stage was just before)."""
 
     @classmethod
     def empty(cls) -> Revision:
@@ -58,7 +61,7 @@ def revise(previous: Revision | None, old: Dockerfile | None, new: Dockerfile,
                    for i, token in enumerate(previous.stages))
     lineages = tuple(object() if not changed.isdisjoint(members) else token
                      for token, members in zip(previous.lineages, previous.members, strict=True))
-    return Revision(previous.structure, tokens, lineages, previous.members)
+    return Revision(previous.structure, tokens, lineages, previous.members, previous.stages)
 
 
 def _changed_stages(old: Dockerfile, new: Dockerfile,

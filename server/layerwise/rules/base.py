@@ -174,6 +174,11 @@ class InstructionRule(Rule):
     #: What the findings depend on beyond their instruction.
     reads: ClassVar[Reads] = Reads.INSTRUCTION
 
+    #: False when the findings at other instructions never depend on the text of a RUN that
+    #: ``rules.inert.inert`` accepts (plain commands without effects): typing in such a RUN
+    #: then re-checks that RUN only (see ``rules/inert.py``).
+    reads_inert_runs: ClassVar[bool] = True
+
     #: Instruction names the rule looks at; ``None`` for all.
     names: ClassVar[frozenset[str] | None] = None
 
@@ -202,6 +207,10 @@ class StageRule(Rule):
 
     #: What the findings of a stage depend on.
     reads: ClassVar[Reads] = Reads.LINEAGE
+
+    #: False when the findings never depend on the text of a RUN that ``rules.inert.inert``
+    #: accepts, before or after an edit (such a RUN has no findings of this rule either).
+    reads_inert_runs: ClassVar[bool] = True
 
     def check_stage(self, analysis: Analysis, stage: Stage) -> Iterator[Finding]:
         """Yield the findings of one stage."""

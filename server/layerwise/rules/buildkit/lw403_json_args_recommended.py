@@ -65,6 +65,7 @@ class JsonArgsRecommended(StageRule):
     summary = "CMD or ENTRYPOINT in shell form does not receive OS signals"
 
     reads = Reads.LINEAGE
+    reads_inert_runs = False
 
     def check_stage(self, analysis: Analysis, stage: Stage) -> Iterator[Finding]:
         """Walk the stage; a ``SHELL`` before a command, in the stage or anywhere in the stages

@@ -51,6 +51,7 @@ class WorkdirRelativePath(StageRule):
     summary = "Relative WORKDIR depends on the base image's working directory"
 
     reads = Reads.LINEAGE
+    reads_inert_runs = False
 
     def check_stage(self, analysis: Analysis, stage: Stage) -> Iterator[Finding]:
         """Report the first ``WORKDIR`` of the stage when it is relative and no base stage

@@ -119,6 +119,7 @@ class SecretNamedArgEnv(InstructionRule):
     #: Where the value lands, the related uses and the fix read the instructions that use the
     #: variable: later ones of the stage and, for an ENV, of the stages built FROM it.
     reads = Reads.LINEAGE
+    reads_inert_runs = False
 
     def context(self, analysis: Analysis) -> Hashable:
         """The fixes read the ``# syntax`` directive and the line break style."""

@@ -68,6 +68,7 @@ class HardcodedSecretValue(InstructionRule):
     names = frozenset({"ARG", "ENV", "LABEL", "RUN", "COPY", "ADD", "ONBUILD"})
     #: The fix of an ARG/ENV edits the RUNs of the stage (and of stages built FROM it).
     reads = Reads.LINEAGE
+    reads_inert_runs = False
 
     def context(self, analysis: Analysis) -> Hashable:
         """The fixes read the ``# syntax`` directive and the line break style."""

@@ -50,6 +50,7 @@ class DefaultCredential(InstructionRule):
     names = frozenset({"ARG", "ENV"})
     #: The severity of an ARG depends on the RUNs of its stage that use it (see LW301).
     reads = Reads.LINEAGE
+    reads_inert_runs = False
 
     def check_instruction(self, analysis: Analysis, index: int) -> Iterator[Finding]:
         """Report secret-named entries with a dictionary or low-entropy value."""

@@ -71,6 +71,7 @@ class ContextCopyMayLeak(InstructionRule):
     #: A copy in a stage that does not ship counts when a COPY --from takes its destination
     #: (a path below the working directory of the stage).
     reads = Reads.LINEAGE
+    reads_inert_runs = False
 
     def check_instruction(self, analysis: Analysis, index: int) -> Iterator[Finding]:
         """Check a whole-context (or whole-folder) copy that reaches the image."""

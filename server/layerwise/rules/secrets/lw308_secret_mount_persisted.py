@@ -58,6 +58,7 @@ class SecretMountPersisted(InstructionRule):
     #: The paths a RUN writes depend on the working directory (WORKDIRs of the stage and of
     #: the stages it is built FROM).
     reads = Reads.LINEAGE
+    reads_inert_runs = False
 
     def check_instruction(self, analysis: Analysis, index: int) -> Iterator[Finding]:
         """Check a RUN that has a secret or ssh mount."""

@@ -3,9 +3,9 @@
 A few findings read other lineages: a build-secret fix edits every RUN that uses a variable
 declared in an ancestor stage (its siblings included), and an ``ENV`` pointing at a copied
 file looks for removals in the descendants of each ancestor. Such rules stay plain rules and
-reuse each stage's findings while the lineage tokens of the stage and of every stage they
-read hold (``-1`` stands for the instructions before the first ``FROM``, read with the
-structure).
+reuse each stage's findings while the lineage fact tokens (``rules/inert.py``: these rules
+never read a RUN of plain commands without effects) of the stage and of every stage they read
+hold (``-1`` stands for the instructions before the first ``FROM``, read with the structure).
 """
 
 from __future__ import annotations
@@ -15,6 +15,7 @@ from dataclasses import dataclass
 
 from ...memo import register
 from ...model.analysis import Analysis
+from .. import inert
 from ..base import Finding
 
 #: A stage's findings and the other stages whose lineage they read.
@@ -51,6 +52,14 @@ class _Entries:
         """Forget every entry."""
         self._by_token.clear()
 
+    def snapshot(self) -> object:
+        """The current entries, for :meth:`restore`."""
+        return dict(self._by_token)
+
+    def restore(self, state: object) -> None:
+        """Put back entries taken with :meth:`snapshot`."""
+        self._by_token = state  # type: ignore[assignment]
+
 
 _RULES: dict[str, _Entries] = {}
 
@@ -59,11 +68,11 @@ def staged_findings(rule_id: str, analysis: Analysis, check: StageCheck) -> Iter
     """Every stage's findings (those before the first FROM first), ``check``-ed again only
     when the lineage of the stage or of a stage it read changed."""
     revision = analysis.revision
-    lineages = revision.lineages
-    if len(lineages) != len(analysis.stages):
+    if len(revision.lineages) != len(analysis.stages):
         for stage in range(-1, len(analysis.stages)):
             yield from check(stage)[0]
         return
+    lineages = inert.lineage_tokens(analysis)
     entries = _RULES.get(rule_id)
     if entries is None:
         entries = _RULES[rule_id] = _Entries(1 << 12)

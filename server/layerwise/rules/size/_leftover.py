@@ -21,6 +21,7 @@ class LeftoverRule(InstructionRule):
 
     names: ClassVar[frozenset[str] | None] = frozenset({"RUN"})
     reads: ClassVar[Reads] = Reads.LINEAGE
+    reads_inert_runs: ClassVar[bool] = False
 
     def context(self, analysis: Analysis) -> Hashable:
         """The shipped regions of the artifact stages."""

@@ -100,6 +100,7 @@ class DeletedInLaterLayer(StageRule):
     name = "deleted-in-later-layer"
     severity = Severity.WARNING
     summary = "Removing a path an earlier layer added does not shrink the image"
+    reads_inert_runs = False
 
     def check_stage(self, analysis: Analysis, stage: Stage) -> Iterator[Finding]:
         """Report this stage's share of the image chain's findings (its lineage holds the

@@ -81,6 +81,7 @@ class ModifiedInLaterLayer(StageRule):
     name = "modified-in-later-layer"
     severity = Severity.WARNING
     summary = "Changing a path an earlier layer added stores a second copy of it"
+    reads_inert_runs = False
 
     def check_stage(self, analysis: Analysis, stage: Stage) -> Iterator[Finding]:
         """Report this stage's share of the image chain's findings (its lineage holds the

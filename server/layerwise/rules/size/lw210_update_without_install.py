@@ -50,6 +50,7 @@ class UpdateWithoutInstall(InstructionRule):
 
     names = frozenset({"RUN"})
     reads = Reads.LINEAGE  # the later installs of the image chain
+    reads_inert_runs = False
 
     def check_instruction(self, analysis: Analysis, index: int) -> Iterator[Finding]:
         """Report a lone index refresh of the image that a later install relies on."""

@@ -71,6 +71,7 @@ class ToolchainInFinalImage(InstructionRule):
 
     names = frozenset({"RUN"})
     reads = Reads.LINEAGE  # later removals in the image chain
+    reads_inert_runs = False
 
     def check_instruction(self, analysis: Analysis, index: int) -> Iterator[Finding]:
         """Report toolchain installs of an image-chain RUN that stay in the image."""

@@ -91,6 +91,7 @@ class ContextCopyBeforeDeps(StageRule):
     name = "context-copy-before-deps"
     severity = Severity.INFORMATION
     summary = "Whole context copied before the dependency install"
+    reads_inert_runs = False
 
     def check_stage(self, analysis: Analysis, stage: Stage) -> Iterator[Finding]:
         """Report installs of a stage that follow a context copy without their manifests (its

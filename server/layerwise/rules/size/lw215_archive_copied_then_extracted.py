@@ -59,6 +59,7 @@ class ArchiveCopiedThenExtracted(InstructionRule):
 
     names = frozenset({"COPY"})
     reads = Reads.LINEAGE  # later extractions in the image chain
+    reads_inert_runs = False
 
     def check_instruction(self, analysis: Analysis, index: int) -> Iterator[Finding]:
         """Match a copied archive of the image with a later extraction."""

@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import argparse
 import codecs
-import difflib
 import os
 import stat
 import sys
@@ -19,7 +18,6 @@ import tempfile
 import time
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import suppress
-from dataclasses import dataclass, field
 from pathlib import Path
 from typing import IO, Any, NoReturn
 
@@ -38,6 +36,7 @@ from .config import (
     structure_settings,
     unknown_rule_keys,
 )
+from .record import record
 from .rules.base import Finding, Severity
 from .rules.catalog import rule_page, rules_table
 from .rules.registry import ALL_RULES, find_rule
@@ -108,7 +107,7 @@ def _git_files(folder: Path) -> list[str] | None:
     return sorted({name for name in names if name})
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class _Found:
     """A file to check: as shown, its absolute path, and the config file that applies."""
 
@@ -118,16 +117,17 @@ class _Found:
     config: ConfigFile | None
 
 
-@dataclass
 class _Discovery:
     """Expands paths into Dockerfiles, honouring ``ignorePaths`` and ``--exclude``."""
 
-    finder: ConfigFinder | None
-    excludes: tuple[PathPattern, ...]
-    fixed_config: ConfigFile | None = None
-    respect_gitignore: bool = True
-    errors: list[tuple[str, str]] = field(default_factory=list)
-    _patterns: dict[Path, tuple[PathPattern, ...]] = field(default_factory=dict)
+    def __init__(self, finder: ConfigFinder | None, excludes: tuple[PathPattern, ...],
+                 fixed_config: ConfigFile | None = None, respect_gitignore: bool = True) -> None:
+        self.finder = finder
+        self.excludes = excludes
+        self.fixed_config = fixed_config
+        self.respect_gitignore = respect_gitignore
+        self.errors: list[tuple[str, str]] = []
+        self._patterns: dict[Path, tuple[PathPattern, ...]] = {}
 
     def config_for(self, folder: Path) -> ConfigFile | None:
         """The config file that applies in ``folder`` (``--config`` wins over discovery)."""
@@ -252,7 +252,7 @@ def _split(values: Iterable[str] | None) -> list[str]:
     return [part.strip() for value in values or () for part in value.split(",") if part.strip()]
 
 
-@dataclass(frozen=True)
+@record
 class _Flags:
     """The settings given on the command line (the last layer of the merge)."""
 
@@ -287,7 +287,7 @@ class _Flags:
         return layer
 
 
-@dataclass(frozen=True)
+@record
 class _Resolved:
     """What checking one file needs from its settings (picklable, for the process pool)."""
 
@@ -344,7 +344,7 @@ def _flags(args: argparse.Namespace) -> _Flags:
 # --------------------------------------------------------------------------- checking
 
 
-@dataclass(frozen=True)
+@record
 class _Job:
     """One file to check, with everything a worker process needs."""
 
@@ -485,6 +485,8 @@ def _check_one_unguarded(job: _Job) -> Any:
     after = findings_of(fixed)
     resolved = max(0, len(findings) - len(after))
     if job.mode == "diff":
+        import difflib
+
         diff = "".join(difflib.unified_diff(
             text.splitlines(keepends=True), fixed.splitlines(keepends=True),
             fromfile=job.display, tofile=job.display))

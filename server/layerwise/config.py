@@ -8,11 +8,10 @@ editor's settings gets a message instead of being silently misread.
 
 from __future__ import annotations
 
-import difflib
 import os
 import re
-import tomllib
 from collections.abc import Iterable, Mapping
+from functools import cache
 from pathlib import Path
 from typing import Any, Literal
 
@@ -178,7 +177,9 @@ def _describe(value: Any) -> str:
     return f"{type(value).__name__} {value!r}"[:80]
 
 
-def _make_converter() -> cattrs.Converter:
+@cache
+def _converter() -> cattrs.Converter:
+    """The converter, built when settings other than the defaults first arrive (~4 ms)."""
     converter = cattrs.Converter(forbid_extra_keys=True, detailed_validation=True)
     converter.register_structure_hook(str, _strict_str)
     converter.register_structure_hook(bool, _strict_bool)
@@ -192,9 +193,6 @@ def _make_converter() -> cattrs.Converter:
             cls, make_dict_structure_fn(cls, converter, _cattrs_forbid_extra_keys=True,
                                         **renames))
     return converter
-
-
-_CONVERTER = _make_converter()
 
 
 def expand_dotted(raw: Mapping[str, Any]) -> dict[str, Any]:
@@ -322,13 +320,13 @@ def structure_settings(raw: Mapping[str, Any] | None) -> Settings:
     ``None`` gives the defaults. Raises :class:`SettingsError` listing every bad key, rule keys
     that name no rule included.
     """
-    if raw is None:
+    if raw is None or raw == {}:  # the common case: no config file, the editor's defaults
         return Settings()
     if not isinstance(raw, Mapping):
         raise SettingsError([f"expected an object, got {_describe(raw)} @ {SECTION}"])
     known, unknown = _without_unknown_rules(expand_dotted(raw))
     try:
-        settings: Settings = _CONVERTER.structure(known, Settings)
+        settings: Settings = _converter().structure(known, Settings)
     except cattrs.BaseValidationError as exc:
         raise SettingsError(cattrs.transform_error(
             exc, path=SECTION, format_exception=_format_problem) + unknown) from None
@@ -400,6 +398,8 @@ def _file_problem(path: Path, problem: str) -> str:
     keys = [_camel(key) for key in keys]  # cattrs names the attribute, the file the setting
     unknown = re.fullmatch(r"unknown setting (.+)", message)
     if unknown:
+        import difflib  # only for a mistyped key: most sessions never load it
+
         extra = [name.strip() for name in unknown.group(1).split(",")]
         known = _known_keys(keys)
         lines = []
@@ -437,6 +437,8 @@ def read_config_file(path: Path) -> ConfigFile | None:
     Raises :class:`ConfigFileError` for unreadable or invalid TOML, unknown keys, wrong types,
     editor-only settings and rule keys that name no rule, naming the file and each bad key.
     """
+    import tomllib  # only once a folder has a config file (~5 ms with ``datetime``)
+
     try:
         data = path.read_bytes()
     except OSError as exc:

@@ -4,12 +4,12 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable
-from dataclasses import dataclass
 from typing import NamedTuple
 
 from ..model.analysis import Analysis
 from ..model.stages import Stage
 from ..model.variables import PLATFORM_ARGS, PROXY_ARGS, Variable
+from ..record import record
 from ..syntax.grammar import FLAGS
 from ..syntax.nodes import INSTRUCTIONS, Comment, Directive, Instruction
 from ..syntax.span import Position, Span
@@ -44,7 +44,7 @@ class CompletionEntry(NamedTuple):
     replace: Span | None
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class _Request:
     """What every completion context needs to know."""
 

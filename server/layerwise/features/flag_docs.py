@@ -2,15 +2,14 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
+from ..record import record
 from ..syntax.grammar import NETWORK_VALUES, SECURITY_VALUES, SHARING_VALUES
 from .instruction_docs import REFERENCE
 
 BOOLEAN = ("true", "false")
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class FlagDoc:
     """A flag's meaning, the shape of its value, values to suggest and its reference anchor."""
 
@@ -114,7 +113,7 @@ MOUNT_TYPES: dict[str, str] = {
 }
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class MountOption:
     """A ``--mount`` key: its meaning, the mount types it is meant for, values to suggest."""
 

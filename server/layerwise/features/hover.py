@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import inspect
 import re
-from dataclasses import dataclass
 
 from ..model.analysis import Analysis
 from ..model.variables import PLATFORM_ARGS, PROXY_ARGS, expand
+from ..record import record
 from ..rules.registry import find_rule
 from ..syntax.nodes import Comment, Directive, Flag, Instruction
 from ..syntax.span import Position, Span
@@ -33,7 +33,7 @@ _PRAGMA = re.compile(r"#\s*(layerwise:|hadolint\s|check\s*=)", re.IGNORECASE)
 _RULE_WORD = re.compile(r"[A-Za-z0-9-]+")
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class HoverResult:
     """Hover text (Markdown or plain) and the span it describes."""
 

@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from ..record import record
 
 REFERENCE = "https://docs.docker.com/reference/dockerfile/"
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class InstructionDoc:
     """An instruction's summary, forms, example, reference anchor and completion snippet."""
 
@@ -144,7 +144,7 @@ VARIANTS: tuple[tuple[str, str, str], ...] = (
 NOT_IN_ONBUILD = frozenset({"ONBUILD", "FROM", "MAINTAINER"})
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class DirectiveDoc:
     """A parser directive's summary, a typical line and its completion snippet."""
 

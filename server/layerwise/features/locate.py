@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from bisect import bisect_right
 from collections.abc import Hashable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import field
 from threading import Lock
 from typing import Any
 
@@ -12,13 +12,14 @@ from ..model.analysis import Analysis
 from ..model.scopes import Scope, global_scope
 from ..model.stages import StageRef
 from ..model.variables import Variable
+from ..record import record
 from ..syntax.nodes import Heredoc, Instruction, Node
 from ..syntax.span import Position, Span
 
 _CACHE_SIZE = 8
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class Index:
     """Lookup tables built once per analysis: node and instruction starts, refs by instruction.
 

@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from ..record import record
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class Markup:
     """Formatting helpers; with ``markdown`` off they return the text unadorned."""
 

@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
+from ..record import record
 from ..syntax.span import Span
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class Occurrence:
     """A declaration (``write``) or use of a name; ``exact`` when ``span`` is the bare name."""
 

@@ -2,10 +2,9 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
 from ..model.analysis import Analysis
 from ..model.stages import StageRef
+from ..record import record
 from ..syntax.span import Position, Span
 from .locate import in_head, index_of, logical_offset, single_line, source_text
 from .occurrence import Occurrence
@@ -13,7 +12,7 @@ from .occurrence import Occurrence
 _QUOTES = frozenset("\"'")
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class StageHit:
     """A stage named at the cursor: by its ``AS`` name (``ref`` is ``None``) or by a reference."""
 

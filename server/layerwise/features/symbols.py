@@ -2,10 +2,9 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
 from ..model.analysis import Analysis
 from ..model.stages import Stage
+from ..record import record
 from ..syntax.nodes import Comment, Directive, Instruction
 from ..syntax.span import Span
 from .locate import index_of
@@ -13,7 +12,7 @@ from .locate import index_of
 _DETAIL_WIDTH = 60
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class Symbol:
     """An outline entry; ``kind`` is ``stage``, ``instruction``, ``variable`` or ``directive``."""
 
@@ -25,7 +24,7 @@ class Symbol:
     children: tuple[Symbol, ...] = ()
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class FoldingRange:
     """Lines that fold together; ``kind`` is ``region`` or ``comment``."""
 

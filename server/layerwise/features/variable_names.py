@@ -8,10 +8,10 @@ so the two are one family: renaming either renames both and all their uses.
 from __future__ import annotations
 
 from collections.abc import Iterator
-from dataclasses import dataclass
 
 from ..model.analysis import Analysis
 from ..model.variables import Variable, expand
+from ..record import record
 from ..syntax.nodes import Heredoc, Instruction, KeyValue
 from ..syntax.span import Position, Span
 from .locate import Index, heredoc_at, in_head, index_of, source_text
@@ -22,7 +22,7 @@ Key = tuple[str, Span | None]
 UNSET = Span.of(-1, -1, -1, -1)
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class Use:
     """A ``$NAME`` or ``${NAME...}`` use: the expression and the bare name, in source spans."""
 
@@ -32,7 +32,7 @@ class Use:
     name_span: Span
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class VariableHit:
     """A variable named at the cursor.
 

@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import field
 from pathlib import Path
 
+from ..record import record
 from ..syntax.nodes import Dockerfile, Instruction
 from ..syntax.parser import parse
 from ..syntax.source import SourceProblem, decode
@@ -18,7 +19,7 @@ from .stages import Stage, StageRef, build_stages, from_chain, from_refs
 from .variables import Variable
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class Analysis:
     """Syntax plus meaning: stages, references, graph, variable scopes and build context."""
 

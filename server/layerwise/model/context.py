@@ -17,6 +17,8 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from ..record import record
+
 __all__ = [
     "DOCKERIGNORE",
     "BuildContext",
@@ -184,7 +186,7 @@ def _ignore_regex(pattern: str) -> str:
     return "".join(out)
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class IgnorePattern:
     """One ``.dockerignore`` pattern, cleaned, with its 1-based source line."""
 

@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
 
+from ..record import record
 from .stages import Stage, StageRef, from_chain
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class StageGraph:
     """Which stage needs which, and what BuildKit builds for the target.
 

@@ -8,13 +8,13 @@ tokens (see ``rules/incremental.py``), so a keystroke in one stage re-checks tha
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
 
+from ..record import record
 from ..syntax.nodes import Dockerfile, Instruction
 from .stages import Stage, from_chain
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class Revision:
     """Tokens of one analysis.
 

@@ -4,9 +4,8 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
 
-from ..syntax.frozen import fast_init
+from ..record import record
 from ..syntax.nodes import Flag, Instruction, Token
 from ..syntax.span import Span
 from .variables import Variable, expand
@@ -15,8 +14,7 @@ from .variables import Variable, expand
 STAGE_NAME = re.compile(r"^[a-z][a-z0-9-_.]*$")
 
 
-@fast_init
-@dataclass(frozen=True, slots=True)
+@record
 class Stage:
     """One ``FROM`` and the instructions up to the next ``FROM``."""
 
@@ -39,8 +37,7 @@ class Stage:
         return self.name or f"stage {self.index}"
 
 
-@fast_init
-@dataclass(frozen=True, slots=True)
+@record
 class StageRef:
     """A reference to a stage or image: ``FROM x``, ``--from=x`` or ``--mount=from=x``.
 

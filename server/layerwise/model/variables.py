@@ -3,9 +3,8 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass
 
-from ..syntax.frozen import fast_init
+from ..record import record
 from ..syntax.span import Span
 
 #: BuildKit's automatic platform ARGs, with the values a linux/amd64 build gets.
@@ -26,8 +25,7 @@ BUILDKIT_ARGS = (
 )
 
 
-@fast_init
-@dataclass(frozen=True, slots=True)
+@record
 class Variable:
     """A variable definition: where it was set and its value there (``None`` if unknown)."""
 
@@ -38,8 +36,7 @@ class Variable:
     instruction: int = -1
 
 
-@fast_init
-@dataclass(frozen=True, slots=True)
+@record
 class Reference:
     """A ``$NAME`` or ``${NAME...}`` use inside a word; offsets index that word."""
 
@@ -49,8 +46,7 @@ class Reference:
     has_default: bool
 
 
-@fast_init
-@dataclass(frozen=True, slots=True)
+@record
 class Expansion:
     """The result of expanding one word."""
 

@@ -4,12 +4,12 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
 
+from ..record import record
 from ..rules.base import Finding, Severity
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class FileResult:
     """The findings of one file (or why it could not be checked)."""
 
@@ -37,7 +37,7 @@ def fixable(finding: Finding) -> bool:
     return finding.fix is not None and finding.fix.safe and bool(finding.fix.edits)
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class RuleCount:
     """How often one rule fired (``--statistics``)."""
 

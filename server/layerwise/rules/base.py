@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import re
 from collections.abc import Hashable, Iterator, Mapping
-from dataclasses import dataclass, field
+from dataclasses import field
 from enum import Enum, IntEnum
 from pathlib import Path
 from typing import TYPE_CHECKING, ClassVar
 
+from ..record import record
 from ..syntax.span import Position, Span, TextEdit
 
 if TYPE_CHECKING:
@@ -37,7 +38,7 @@ class Severity(IntEnum):
         return "info" if self is Severity.INFORMATION else self.name.lower()
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class Related:
     """A second place that explains a finding (the layer that added a deleted file)."""
 
@@ -48,7 +49,7 @@ class Related:
 _LINE_BREAK = re.compile(r"\r\n|\r|\n")
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class FileEdit:
     """Lines to add at the end of a file other than the Dockerfile (an ignore file).
 
@@ -82,7 +83,7 @@ class FileEdit:
         return (TextEdit(Span(end, end), lead + "".join(line + newline for line in lines)),)
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class Fix:
     """Edits that resolve a finding; ``safe`` fixes may be applied without review.
 
@@ -100,7 +101,7 @@ class Fix:
             raise ValueError(f"fix {self.title!r} edits other files: it cannot be safe")
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class Finding:
     """One problem at one place."""
 

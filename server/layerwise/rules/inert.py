@@ -13,11 +13,11 @@ when every instruction that changed was inert before and after the edit.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
 
 from ..memo import IdentityMemo, register
 from ..model.analysis import Analysis
 from ..model.layers import Layer
+from ..record import record
 from ..syntax.nodes import Instruction
 
 #: Programs that no rule looks for and that have no effect the layer model records.
@@ -47,7 +47,7 @@ def inert(analysis: Analysis, index: int) -> bool:
         for source in layer.sources)
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class _Stage:
     """A stage's fact token and what it was computed from."""
 

@@ -3,16 +3,18 @@
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass, field, replace
+from dataclasses import field
 
+from ..memo import IdentityMemo
 from ..model.analysis import Analysis
+from ..record import record, replace
 from .base import Finding, Rule, Severity
-from .incremental import is_memoised, memoised_findings
+from .incremental import Memoised, is_memoised, memoised_findings
 from .registry import ALL_RULES
 from .suppression import Suppressions
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class RuleSelection:
     """Which rules run and at which severity.
 
@@ -68,14 +70,26 @@ def _matches(rule: Rule, key: str) -> bool:
     return _specificity(rule, key) > 0
 
 
+_EVERY_RULE = RuleSelection()
+#: The enabled rules and the memoised ones among them, by selection and rule list.
+_ENABLED: IdentityMemo[tuple[tuple[Rule, ...], tuple[Memoised, ...]]] = IdentityMemo(64)
+
+
+def _enabled(selection: RuleSelection, rules: Iterable[Rule]) -> tuple[
+        tuple[Rule, ...], tuple[Memoised, ...]]:
+    enabled = tuple(rule for rule in rules if selection.enabled(rule))
+    return enabled, tuple(rule for rule in enabled if is_memoised(rule))
+
+
 def run_rules(analysis: Analysis, selection: RuleSelection | None = None,
               rules: Iterable[Rule] = ALL_RULES) -> list[Finding]:
     """Every finding of the enabled rules that no pragma suppresses, sorted by position."""
-    selection = selection or RuleSelection()
+    selection = selection or _EVERY_RULE
     suppressions = Suppressions(analysis.dockerfile)
     findings: list[Finding] = []
-    enabled = [rule for rule in rules if selection.enabled(rule)]
-    local = memoised_findings([r for r in enabled if is_memoised(r)], analysis)
+    enabled, memoised = _ENABLED.get(selection, None, _enabled, selection, rules,
+                                     also=(rules,))
+    local = memoised_findings(memoised, analysis)
     for rule in enabled:
         found = local[rule.id] if rule.id in local else rule.check(analysis)
         for finding in found:

@@ -5,8 +5,8 @@ from __future__ import annotations
 import re
 from bisect import bisect_left, bisect_right
 from collections.abc import Iterator, Mapping
-from dataclasses import replace
 
+from ..record import replace
 from ..syntax.nodes import Comment, Directive, Dockerfile, Instruction
 from ..syntax.pragmas import CheckDirective, Pragma, check_directive, find_pragmas
 from .base import Finding

@@ -10,12 +10,12 @@ from __future__ import annotations
 import posixpath
 import re
 from collections.abc import Sequence
-from dataclasses import dataclass
 
 from ...model.analysis import Analysis
 from ...model.layers import Layer
 from ...model.stages import STAGE_NAME, Stage
 from ...model.variables import references
+from ...record import record
 from ...rules.secrets.files import classify
 from ...syntax.nodes import Instruction
 from ...syntax.span import Position, Span, TextEdit
@@ -32,7 +32,7 @@ _OUTPUT_KINDS = frozenset({"extract", "clone", "copy", "move", "redirect", "mkdi
 PLACEHOLDER = "/path/to/output"
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class ExtractPlan:
     """What the refactoring will do, and the edits that do it."""
 

@@ -4,16 +4,16 @@ from __future__ import annotations
 
 from bisect import bisect_right
 from collections.abc import Iterable
-from dataclasses import dataclass
 
 from ...model.analysis import Analysis
+from ...record import record
 from ...rules.base import FileEdit, Finding
 from ...syntax.nodes import Directive
 from ...syntax.span import Position, Span, TextEdit
 from .fix_all import self_overlapping
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class QuickFix:
     """A code action that resolves or silences one finding; ``files`` edits other files."""
 

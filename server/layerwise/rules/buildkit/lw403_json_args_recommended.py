@@ -3,20 +3,20 @@
 from __future__ import annotations
 
 import json
-import re
 from collections.abc import Iterator
 
 from ...model.analysis import Analysis
 from ...model.stages import Stage
+from ...patterns import lazy_pattern
 from ...syntax.nodes import Instruction
 from ...syntax.span import TextEdit
 from ..base import Finding, Fix, Reads, Severity, StageRule
 from .lw406_undefined_variable import set_in_base
 
 #: A word the exec form passes on unchanged: no expansion, globbing, quoting or operators.
-_PLAIN = re.compile(r"[A-Za-z0-9_\-./:=,@%+]+")
+_PLAIN = lazy_pattern(r"[A-Za-z0-9_\-./:=,@%+]+")
 #: A quoted word whose content the shell would not change.
-_QUOTED = re.compile(r"'[^']*'|\"[^\"$`\\\\!]*\"")
+_QUOTED = lazy_pattern(r"'[^']*'|\"[^\"$`\\\\!]*\"")
 #: Shell builtins and keywords that are no program the exec form could start.
 _BUILTINS = frozenset({
     ".", ":", "[", "[[", "!", "{", "}", "alias", "bg", "break", "case", "cd", "command",

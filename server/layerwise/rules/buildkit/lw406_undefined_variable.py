@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Iterator, Mapping
-from dataclasses import dataclass
 
 from ...memo import IdentityMemo
 from ...model.analysis import Analysis
 from ...model.stages import Stage
 from ...model.variables import PLATFORM_ARGS, PROXY_ARGS, expand
+from ...record import record
 from ...syntax.grammar import edit_distance
 from ...syntax.nodes import Instruction, Token
 from ...syntax.span import Position, Span, TextEdit
@@ -99,7 +99,7 @@ def name_span(span: Span, text: str, start: int, end: int) -> Span | None:
 # --------------------------------------------------------------------------- the rule
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class _Word:
     """A word BuildKit expands, where it is written, and how to find offsets in it."""
 
@@ -111,7 +111,7 @@ class _Word:
     heredoc: bool = False
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class _Use:
     """One use of an undefined variable."""
 
@@ -239,7 +239,7 @@ class UndefinedVariable(InstructionRule):
                             data=data | {"suggestion": guess})
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class _StageNames:
     """The names a stage sees: those of the stage it is built on, and its own ARG and ENV
     definitions (by instruction index)."""

@@ -2,15 +2,15 @@
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterator
 from typing import NamedTuple
 
 from ...model.analysis import Analysis
+from ...patterns import lazy_pattern
 from ..base import Finding, Severity, StructureRule
 
-_SPECIFIER = re.compile(r"[A-Za-z0-9_.-]+")
-_OS = re.compile(r"([A-Za-z0-9_-]+)(?:\(([A-Za-z0-9_.%-]*)((?:\+[A-Za-z0-9_.%-]+)*)\))?")
+_SPECIFIER = lazy_pattern(r"[A-Za-z0-9_.-]+")
+_OS = lazy_pattern(r"([A-Za-z0-9_-]+)(?:\(([A-Za-z0-9_.%-]*)((?:\+[A-Za-z0-9_.%-]+)*)\))?")
 _KNOWN_OS = frozenset({
     "aix", "android", "darwin", "dragonfly", "freebsd", "hurd", "illumos", "ios", "js",
     "linux", "nacl", "netbsd", "openbsd", "plan9", "solaris", "windows", "zos",

@@ -9,11 +9,12 @@ from typing import ClassVar
 from ...model.analysis import Analysis
 from ...model.context import BuildContext, IgnorePattern, go_clean
 from ...model.variables import expand
+from ...patterns import lazy_pattern
 from ...syntax.nodes import Instruction, Token
 from ..base import Finding, InstructionRule, Reads, Severity
 
 #: Sources that do not come from the build context (ADD only, COPY rejects them).
-_REMOTE = re.compile(r"(?:https?|git|ssh)://|git@", re.IGNORECASE)
+_REMOTE = lazy_pattern(r"(?:https?|git|ssh)://|git@", re.IGNORECASE)
 #: Patterns that exclude every entry of the context root, so that ``COPY . .`` copies nothing.
 _ALL = ("*", "**", "**/*")
 

@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 from collections.abc import Iterator, Mapping
-from dataclasses import dataclass
 
 from ...model.analysis import Analysis
 from ...model.variables import Variable, expand
+from ...record import record
 from ...syntax.nodes import Token
 from ...syntax.span import Span, TextEdit
 from ..base import Finding, Fix, InstructionRule, Reads, Severity
@@ -16,7 +16,7 @@ UNKNOWN = "\x00"
 _PROTOCOLS = ("tcp", "udp", "sctp")
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class PortSpec:
     """One EXPOSE port as BuildKit splits it: ``[ip:][host:]port[/proto]``."""
 

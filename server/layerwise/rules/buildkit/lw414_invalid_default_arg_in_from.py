@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterator, Mapping
 
 from ...model.analysis import Analysis
 from ...model.variables import Variable, expand
+from ...patterns import lazy_pattern
 from ...syntax.nodes import Token
 from ..base import Finding, Related, Severity, StructureRule
 from .lw415_undefined_arg_in_from import meta_args, meta_scope
@@ -17,11 +17,11 @@ _SEPARATOR = r"(?:[._]|__|[-]+)"
 _PATH_COMPONENT = rf"{_ALNUM}(?:{_SEPARATOR}{_ALNUM})*"
 _DOMAIN_COMPONENT = r"(?:[a-zA-Z0-9]|[a-zA-Z0-9][a-zA-Z0-9-]*[a-zA-Z0-9])"
 _HOST = rf"(?:{_DOMAIN_COMPONENT}(?:\.{_DOMAIN_COMPONENT})*|\[[a-fA-F0-9:]+\])"
-_REFERENCE = re.compile(
+_REFERENCE = lazy_pattern(
     rf"(?:(?P<domain>{_HOST}(?::[0-9]+)?)/)?(?P<path>{_PATH_COMPONENT}(?:/{_PATH_COMPONENT})*)"
     r"(?::(?P<tag>[0-9A-Za-z_][0-9A-Za-z_.-]{0,127}))?"
     r"(?:@(?P<digest>[A-Za-z][A-Za-z0-9]*(?:[-_+.][A-Za-z][A-Za-z0-9]*)*:[0-9a-fA-F]{32,}))?")
-_IDENTIFIER = re.compile(r"[a-f0-9]{64}")
+_IDENTIFIER = lazy_pattern(r"[a-f0-9]{64}")
 _DIGEST_LENGTHS = {"sha256": 64, "sha384": 96, "sha512": 128}
 
 

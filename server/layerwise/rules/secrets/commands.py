@@ -5,10 +5,11 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
-from dataclasses import dataclass
 
 from ...memo import IdentityMemo
 from ...model.shell import Command, Word, getopt, shell_argv
+from ...patterns import lazy_pattern
+from ...record import record
 from .detector import (
     has_variable,
     is_templated,
@@ -28,7 +29,7 @@ AUTH_HEADERS = frozenset({"authorization", "proxy-authorization", "x-api-key", "
                           "apikey", "x-auth-token", "private-token", "x-access-token",
                           "x-vault-token", "x-jfrog-art-api", "circle-token", "x-gitlab-token",
                           "x-github-token", "job-token", "deploy-token", "x-registry-auth"})
-_AUTH_SCHEMES = re.compile(r"(?i)(?:bearer|basic|token|digest|bot|apikey|api-key)\s+")
+_AUTH_SCHEMES = lazy_pattern(r"(?i)(?:bearer|basic|token|digest|bot|apikey|api-key)\s+")
 _CURL_SHORT = "oHdDuXAebcFTwxmrKECyYzUQt"
 _CURL_LONG = frozenset({
     "--output", "--header", "--data", "--data-raw", "--data-binary", "--data-urlencode", "--user",
@@ -52,19 +53,20 @@ _LOGIN_TOOLS = frozenset({"docker", "podman", "buildah", "skopeo", "nerdctl", "h
                           "crane", "regctl"})
 _MYSQL = frozenset({"mysql", "mysqladmin", "mysqldump", "mariadb", "mariadb-dump",
                     "mysqlimport", "mysqlshow", "mysqlcheck"})
-_NPM_KEYS = re.compile(r"(?i)(?:^|:)(?:_authToken|_auth|_password)$|^npmAuthToken$|^npmAuthIdent$")
-_NPM_INLINE = re.compile(r"(?i)(?:_authToken|_auth|_password|npmAuthToken)\s*[=:]\s*"
-                         r"[\"']?(?P<value>[^\s\"']+)")
-_AWS_KEYS = re.compile(r"(?:^|\.)(aws_secret_access_key|aws_access_key_id|aws_session_token)$")
-_QUERY = re.compile(r"[?&](?P<key>[A-Za-z_][\w.-]*)=(?P<value>[^&#\s'\"]+)")
+_NPM_KEYS = lazy_pattern(r"(?i)(?:^|:)(?:_authToken|_auth|_password)$|"
+                         r"^npmAuthToken$|^npmAuthIdent$")
+_NPM_INLINE = lazy_pattern(r"(?i)(?:_authToken|_auth|_password|npmAuthToken)\s*[=:]\s*"
+                           r"[\"']?(?P<value>[^\s\"']+)")
+_AWS_KEYS = lazy_pattern(r"(?:^|\.)(aws_secret_access_key|aws_access_key_id|aws_session_token)$")
+_QUERY = lazy_pattern(r"[?&](?P<key>[A-Za-z_][\w.-]*)=(?P<value>[^&#\s'\"]+)")
 _NO_VALUE_FLAGS = frozenset({"password-stdin", "password-file", "token-file", "no-password",
                              "ask-password", "auth-no-challenge", "secret-file"})
 _GIT_HOSTS = ("github.com", "gitlab.com", "bitbucket.org", "dev.azure.com", "gitea", "gitlab")
 _USER_WORDS = frozenset({"user", "username", "login", "name", "owner", "org", "account"})
-_VARIABLE = re.compile(r"\$\{?([A-Za-z_][A-Za-z0-9_]*)")
+_VARIABLE = lazy_pattern(r"\$\{?([A-Za-z_][A-Za-z0-9_]*)")
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class Credential:
     """A credential on a command line: ``text`` is its source text, at script offsets."""
 

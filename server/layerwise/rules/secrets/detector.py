@@ -16,9 +16,10 @@ import math
 import re
 from collections import Counter
 from collections.abc import Iterator
-from dataclasses import dataclass
 from functools import lru_cache
 
+from ...patterns import lazy_pattern
+from ...record import record
 from .names import is_secret_name, words
 
 #: gitleaks' generic threshold: a generic value needs more entropy than this.
@@ -36,7 +37,7 @@ def shannon_entropy(text: str) -> float:
     return -sum(c / n * math.log2(c / n) for c in Counter(text).values())
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class Provider:
     """A provider token format: regex with the secret in group 1, prefilter keywords."""
 
@@ -50,8 +51,8 @@ class Provider:
 
 def _p(id_: str, title: str, regex: str, keywords: tuple[str, ...], entropy: float = 0.0,
        allow: str | None = None) -> Provider:
-    return Provider(id_, title, re.compile(regex), keywords, entropy,
-                    re.compile(allow) if allow else None)
+    return Provider(id_, title, lazy_pattern(regex), keywords, entropy,
+                    lazy_pattern(allow) if allow else None)
 
 
 PROVIDERS: tuple[Provider, ...] = (
@@ -100,7 +101,7 @@ PROVIDERS: tuple[Provider, ...] = (
 )
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class Match:
     """A secret found in a text: ``start``/``end`` index the text that was scanned."""
 
@@ -158,21 +159,22 @@ def _without_overlaps(found: list[Match]) -> list[Match]:
 
 # --------------------------------------------------------------------------- value classes
 
-_VARIABLE = re.compile(r"\$(?:[A-Za-z_][A-Za-z0-9_]*|\{[^}]*\})")
-_PURE_VARIABLE = re.compile(r"\$(?:[A-Za-z_][A-Za-z0-9_]*|\{[A-Za-z_][A-Za-z0-9_]*(?:[:?+=-][^}]*)?\})")
-_TEMPLATE = re.compile(r"\{\{.*?\}\}|\{%.*?%\}|%\([A-Za-z_]\w*\)s|%[A-Za-z_]\w*%|@[A-Za-z_]\w*@|"
-                       r"#\{[^}]*\}|\$\(")
-_ANGLE = re.compile(r"<[^<>]*>|\[[A-Za-z _-]+\]")
+_VARIABLE = lazy_pattern(r"\$(?:[A-Za-z_][A-Za-z0-9_]*|\{[^}]*\})")
+_PURE_VARIABLE = lazy_pattern(r"\$(?:[A-Za-z_][A-Za-z0-9_]*|"
+                              r"\{[A-Za-z_][A-Za-z0-9_]*(?:[:?+=-][^}]*)?\})")
+_TEMPLATE = lazy_pattern(r"\{\{.*?\}\}|\{%.*?%\}|%\([A-Za-z_]\w*\)s|%[A-Za-z_]\w*%|@[A-Za-z_]\w*@|"
+                         r"#\{[^}]*\}|\$\(")
+_ANGLE = lazy_pattern(r"<[^<>]*>|\[[A-Za-z _-]+\]")
 #: ``{name}`` (format strings) and ``= func(…)`` / ``= a['b']`` (indirect references).
-_INDIRECT = re.compile(r"\{[^{}\s]*\}|^\{?[A-Za-z_][\w.]*\s*[(\[]")
+_INDIRECT = lazy_pattern(r"\{[^{}\s]*\}|^\{?[A-Za-z_][\w.]*\s*[(\[]")
 #: Userinfo passwords that only show the URL's shape (``https://user:pass@host``).
 _URL_PLACEHOLDERS = frozenset({"pass", "password", "passwd", "pw", "pwd", "secret", "token",
                                "changeme", "test", "xxx", "***"})
-_URL = re.compile(r"[A-Za-z][A-Za-z0-9+.-]*://")
-_UUID = re.compile(r"[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}")
-_HEX = re.compile(r"[0-9a-fA-F]+")
-_PATH_SEGMENT = re.compile(r"[\w.@%+~-]+")
-_FILE_EXTENSION = re.compile(r"\.[A-Za-z][A-Za-z0-9]{0,5}")
+_URL = lazy_pattern(r"[A-Za-z][A-Za-z0-9+.-]*://")
+_UUID = lazy_pattern(r"[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}")
+_HEX = lazy_pattern(r"[0-9a-fA-F]+")
+_PATH_SEGMENT = lazy_pattern(r"[\w.@%+~-]+")
+_FILE_EXTENSION = lazy_pattern(r"\.[A-Za-z][A-Za-z0-9]{0,5}")
 _BOOLEANS = frozenset({"true", "false", "yes", "no", "on", "off", "y", "n", "enabled",
                        "disabled", "enable", "disable", "none", "null", "nil", "required",
                        "optional", "auto", "undefined", "unset"})
@@ -388,7 +390,7 @@ _USERINFO = re.compile(r"(?P<scheme>[A-Za-z][A-Za-z0-9+.-]*)://(?P<userinfo>[^\s
                        r"(?P<host>[^\s/?#'\":]*)")
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class Userinfo:
     """``scheme://user:password@host`` inside a text; offsets index that text."""
 
@@ -468,10 +470,10 @@ def value_secret(key: str, value: str) -> Match | None:
     return None
 
 
-_ASSIGNMENT = re.compile(
+_ASSIGNMENT = lazy_pattern(
     r"(?P<key>[A-Za-z_][\w.-]{0,80})[\"']?[ \t]{0,3}(?::=|=>|=|:)[ \t]{0,3}"
     r"(?P<quote>[\"'`]?)(?P<value>[^\s\"'`;,)]{1,500}\)?)")
-_NETRC = re.compile(r"\b(?P<key>password|passwd)[ \t]+(?P<quote>)(?P<value>\S+)")
+_NETRC = lazy_pattern(r"\b(?P<key>password|passwd)[ \t]+(?P<quote>)(?P<value>\S+)")
 
 
 def assignments(text: str) -> Iterator[tuple[str, str, int, int]]:

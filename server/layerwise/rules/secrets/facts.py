@@ -22,6 +22,7 @@ from ...model.effects import Effects, script_effects
 from ...model.scopes import Scope
 from ...model.shell import Command, Script, Word, cached_script, script_language
 from ...model.stages import Stage, from_chain
+from ...record import record
 from ...syntax.nodes import Flag, Heredoc, Instruction, LogicalLine
 from ...syntax.span import Position, Span
 from ..base import Severity
@@ -43,14 +44,14 @@ def lower(severity: Severity) -> Severity:
 
 # --------------------------------------------------------------------------- mapped text
 
-@dataclass(frozen=True, slots=True)
+@record
 class _Piece:
     start: int
     end: int
     to_position: Callable[[int], Position]  # offset within the piece -> source position
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class MappedText:
     """Text assembled from pieces of an instruction, each offset mapped back to the source."""
 
@@ -168,7 +169,7 @@ def _constant(previous: _Piece) -> Callable[[int], Position]:
 
 # --------------------------------------------------------------------------- mounts
 
-@dataclass(frozen=True, slots=True)
+@record
 class Mount:
     """One ``RUN --mount=…``."""
 

@@ -4,12 +4,14 @@ from __future__ import annotations
 
 import posixpath
 import re
-from dataclasses import dataclass
 from fnmatch import fnmatchcase
 from functools import lru_cache
 
+from ...patterns import lazy_pattern
+from ...record import record
 
-@dataclass(frozen=True, slots=True)
+
+@record
 class CredentialFile:
     """What a credential path is: ``kind`` for messages, ``grave`` for private keys and
     cloud credentials (Error), else token and config files (Warning)."""
@@ -77,10 +79,10 @@ _SAFE_NAMES = frozenset({"known_hosts", "authorized_keys", "config", "ssh_config
 _PUBLIC = re.compile(r"(?:^|[/._-])(?:gpg|pgp|gnupg|public|pubkey|keyrings?|trusted\.gpg\.d|"
                      r"rpm-gpg)(?:[/._-]|$)", re.IGNORECASE)
 #: Directories of public certificates: PEM files there are CA bundles.
-_CERT_DIRS = re.compile(r"(?:^|/)(?:ca-certificates|certs?|ssl/certs|cacerts?|trust|"
-                        r"ca-trust|anchors)(?:/|$)", re.IGNORECASE)
-_CERT_NAMES = re.compile(r"(?:^|[._-])(?:ca|cacert|chain|fullchain|bundle|cert|crt|root)"
-                         r"(?:[._-]|$)", re.IGNORECASE)
+_CERT_DIRS = lazy_pattern(r"(?:^|/)(?:ca-certificates|certs?|ssl/certs|cacerts?|trust|"
+                          r"ca-trust|anchors)(?:/|$)", re.IGNORECASE)
+_CERT_NAMES = lazy_pattern(r"(?:^|[._-])(?:ca|cacert|chain|fullchain|bundle|cert|crt|root)"
+                           r"(?:[._-]|$)", re.IGNORECASE)
 
 
 def _matches(path: str, pattern: str) -> bool:

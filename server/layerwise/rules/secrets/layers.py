@@ -10,9 +10,7 @@ key generation.
 from __future__ import annotations
 
 import posixpath
-import re
 from collections.abc import Iterator
-from dataclasses import dataclass
 from fnmatch import fnmatchcase
 
 from ...memo import IdentityMemo
@@ -20,6 +18,8 @@ from ...model.effects import PathEffect
 from ...model.layers import Layer as ModelLayer
 from ...model.shell import Command, Word, getopt
 from ...model.variables import expand
+from ...patterns import lazy_pattern
+from ...record import record
 from ...syntax.nodes import Instruction, Token
 from ...syntax.span import Span
 from .detector import is_file_name, is_path
@@ -27,7 +27,7 @@ from .facts import Facts, Mount, RunFacts
 from .files import CredentialFile, classify
 from .names import is_secret_name
 
-_VARIABLE = re.compile(r"\$\{?([A-Za-z_][A-Za-z0-9_]*)")
+_VARIABLE = lazy_pattern(r"\$\{?([A-Za-z_][A-Za-z0-9_]*)")
 _WRITE_KINDS = frozenset({"redirect", "download", "copy", "move", "write", "archive", "build",
                           "keygen"})
 _SSH_KEYGEN_OTHER = frozenset({"-l", "-y", "-F", "-R", "-H", "-e", "-i", "-p", "-c", "-L", "-Q",
@@ -36,7 +36,7 @@ _GPG_GENERATE = frozenset({"--gen-key", "--generate-key", "--quick-generate-key"
                            "--quick-gen-key", "--full-generate-key", "--full-gen-key"})
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class PathEvent:
     """A path a layer creates or removes."""
 
@@ -58,7 +58,7 @@ class PathEvent:
         return all(fnmatchcase(t, m) for m, t in zip(mine, theirs, strict=False))
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class SecretWrite:
     """A path written with secret content, and why it counts as secret."""
 
@@ -69,7 +69,7 @@ class SecretWrite:
     credential: CredentialFile | None = None
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class Layer:
     """One RUN/COPY/ADD and its path effects."""
 
@@ -81,7 +81,7 @@ class Layer:
 
 # --------------------------------------------------------------------------- COPY / ADD
 
-@dataclass(frozen=True, slots=True)
+@record
 class CopySource:
     """One source of a COPY/ADD and the path it gets in the image."""
 
@@ -388,7 +388,7 @@ def writes_secrets(facts: Facts, index: int) -> bool:
     return run is not None and bool(secret_writes(facts, run) or key_generations(run))
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class KeyGeneration:
     """A command that generates private key material."""
 

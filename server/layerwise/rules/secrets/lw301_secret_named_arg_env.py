@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 from collections.abc import Hashable, Iterator
-from dataclasses import dataclass
 
 from ...model.analysis import Analysis
+from ...record import record
 from ...syntax.nodes import Instruction, KeyValue
 from ..base import Finding, InstructionRule, Reads, Related, Severity
 from .detector import is_boolean, is_path, is_placeholder, is_variable_reference, literal
@@ -14,7 +14,7 @@ from .fixes import build_hint, convert_to_secret, fix_context, remove_default
 from .names import secret_word
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class Declaration:
     """A secret-named ARG or ENV entry and where its value ends up."""
 

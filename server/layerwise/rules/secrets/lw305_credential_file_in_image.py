@@ -8,6 +8,7 @@ from collections.abc import Iterator
 
 from ...model.analysis import Analysis
 from ...model.variables import expand
+from ...patterns import lazy_pattern
 from ...syntax.nodes import Instruction
 from ...syntax.span import Span
 from ..base import Finding, Related, Rule, Severity
@@ -33,7 +34,7 @@ CREDENTIAL_PATH_ENVS = frozenset({"GOOGLE_APPLICATION_CREDENTIALS", "AWS_CONFIG_
                                   "AWS_SHARED_CREDENTIALS_FILE", "HF_TOKEN_PATH", "KUBECONFIG",
                                   "AZURE_AUTH_LOCATION", "DOCKER_CONFIG", "NPM_CONFIG_USERCONFIG"})
 _REMOTE = re.compile(r"(?:https?|git|ssh)://|git@", re.IGNORECASE)
-_VARIABLE = re.compile(r"\$\{?([A-Za-z_][A-Za-z0-9_]*)")
+_VARIABLE = lazy_pattern(r"\$\{?([A-Za-z_][A-Za-z0-9_]*)")
 _GLOB = frozenset("*?[")
 
 

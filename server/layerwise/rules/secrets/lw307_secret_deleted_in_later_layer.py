@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
-from dataclasses import dataclass
 
 from ...model.analysis import Analysis
+from ...record import record
 from ...syntax.nodes import KeyValue
 from ...syntax.span import Span
 from ..base import Finding, Related, Rule, Severity
@@ -26,7 +26,7 @@ from .names import is_secret_name
 from .staged import staged_findings
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class _Secret:
     """A path that holds a secret, the layer that wrote it, and why it is secret."""
 

@@ -7,6 +7,7 @@ from collections.abc import Iterator
 
 from ...model.analysis import Analysis
 from ...model.shell import Command, getopt
+from ...patterns import lazy_pattern
 from ...syntax.span import Span, TextEdit
 from ..base import Finding, Fix, InstructionRule, Reads, Related, Severity
 from .commands import credentials, source
@@ -14,8 +15,8 @@ from .facts import Facts, Mount, RunFacts, facts
 from .layers import SecretWrite, home, removed_in_run, resolve, secret_writes
 
 _LOGIN_TOOLS = frozenset({"docker", "podman", "buildah", "skopeo", "nerdctl", "helm", "oras"})
-_AND_AFTER = re.compile(r"[ \t]*(?:\\\n[ \t]*)*&&[ \t]*(?:\\\n[ \t]*)*")
-_AND_BEFORE = re.compile(r"[ \t]*(?:\\\n[ \t]*)*&&[ \t]*(?:\\\n[ \t]*)*$")
+_AND_AFTER = lazy_pattern(r"[ \t]*(?:\\\n[ \t]*)*&&[ \t]*(?:\\\n[ \t]*)*")
+_AND_BEFORE = lazy_pattern(r"[ \t]*(?:\\\n[ \t]*)*&&[ \t]*(?:\\\n[ \t]*)*$")
 
 
 class SecretMountPersisted(InstructionRule):

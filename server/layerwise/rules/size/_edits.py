@@ -7,7 +7,6 @@ a missing fix is better than a wrong one.
 
 from __future__ import annotations
 
-import re
 import shlex
 from collections.abc import Sequence
 from itertools import pairwise
@@ -15,11 +14,12 @@ from itertools import pairwise
 from ...model.analysis import Analysis
 from ...model.layers import Layer, LayerPackages, LayerPath, ShellSource
 from ...model.shell import SHELLS, Command, Word
+from ...patterns import lazy_pattern
 from ...syntax.span import Position, Span, TextEdit
 from ..base import Fix
 
 #: Characters a path may keep unquoted in an appended command (globs stay globs).
-_PLAIN = re.compile(r"[A-Za-z0-9_@%+=:,./*?\[\]~-]+")
+_PLAIN = lazy_pattern(r"[A-Za-z0-9_@%+=:,./*?\[\]~-]+")
 
 
 def quote(path: str) -> str:

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import posixpath
 from collections.abc import Callable, Hashable, Iterable, Iterator
-from dataclasses import dataclass, replace
 
 from ...memo import IdentityMemo
 from ...model.analysis import Analysis
@@ -17,6 +16,7 @@ from ...model.effects import PathEffect
 from ...model.layers import Layer, LayerPackages, LayerPath
 from ...model.stages import from_chain
 from ...model.variables import expand
+from ...record import record, replace
 from ...syntax.nodes import Instruction, Token
 from ...syntax.span import Position, Span
 from ..base import Finding
@@ -58,7 +58,7 @@ APT = frozenset({"apt-get", "apt", "aptitude"})
 RPM = frozenset({"yum", "dnf", "microdnf", "tdnf"})
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class Hit:
     """A path effect of one layer (what a rule reports on, or points at)."""
 

@@ -4,12 +4,12 @@ from __future__ import annotations
 
 import posixpath
 from collections.abc import Iterator, Sequence
-from dataclasses import dataclass
 
 from ...model.analysis import Analysis
 from ...model.layers import Layer, LayerPackages, LayerPath
 from ...model.shell import Word
 from ...model.stages import Stage
+from ...record import record
 from ...syntax.span import TextEdit
 from ..base import Finding, Fix, Related, Severity, StageRule
 from ._edits import (
@@ -51,7 +51,7 @@ _REMOVES = frozenset({"remove", "purge", "del"})
 _REMOVAL_KINDS = frozenset({"rm", "find", "clean"})
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class _Installed:
     """A package (or ``apk --virtual`` group) an earlier layer installed."""
 

@@ -10,6 +10,7 @@ from ...model.analysis import Analysis
 from ...model.layers import Layer, LayerPath
 from ...model.shell import Command, Word
 from ...model.stages import Stage
+from ...patterns import lazy_pattern
 from ...syntax.nodes import Instruction
 from ..base import Finding, Fix, Related, Severity, StageRule
 from ._edits import (
@@ -43,9 +44,9 @@ _OVERWRITES = frozenset({"copy", "move", "redirect", "write"})
 #: Producers whose path is a tree of files (a recursive change copies all of them).
 _TREES = frozenset({"copy", "extract", "clone"})
 _USER_TOOLS = frozenset({"useradd", "adduser", "groupadd", "addgroup", "usermod"})
-_OCTAL = re.compile(r"0?[0-7]{3,4}")
+_OCTAL = lazy_pattern(r"0?[0-7]{3,4}")
 _EXECUTABLE = frozenset({"+x", "a+x", "ugo+x"})
-_OWNER = re.compile(r"[A-Za-z0-9_][A-Za-z0-9_.-]*(:[A-Za-z0-9_][A-Za-z0-9_.-]*)?")
+_OWNER = lazy_pattern(r"[A-Za-z0-9_][A-Za-z0-9_.-]*(:[A-Za-z0-9_][A-Za-z0-9_.-]*)?")
 
 
 class ModifiedInLaterLayer(StageRule):

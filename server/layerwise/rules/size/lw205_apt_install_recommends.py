@@ -7,6 +7,7 @@ from collections.abc import Iterator
 
 from ...model.analysis import Analysis
 from ...model.layers import Layer, LayerPackages
+from ...patterns import lazy_pattern
 from ..base import Finding, Severity
 from ._edits import checked_fix, insert_after
 from ._layers import (
@@ -19,7 +20,7 @@ from ._layers import (
 )
 from ._leftover import LeftoverRule
 
-_OFF = re.compile(r"APT::Install-Recommends\s*=?\s*\"?(0|false|no|off)\"?", re.IGNORECASE)
+_OFF = lazy_pattern(r"APT::Install-Recommends\s*=?\s*\"?(0|false|no|off)\"?", re.IGNORECASE)
 _CONFIG = ("/etc/apt/apt.conf.d/", "/etc/apt/apt.conf")
 
 

@@ -2,28 +2,28 @@
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterator
 
 from ...model.analysis import Analysis
 from ...model.layers import Layer, LayerPackages
+from ...patterns import lazy_pattern
 from ..base import Finding, InstructionRule, Reads, Severity
 from ._edits import locate_op, word_span
 from ._layers import after, chain_layers, family, in_chain, stage_chain_base
 
-_APT = re.compile(r"build-essential|gcc(-\d+)?|g\+\+(-\d+)?|clang(-\d+)?|make|cmake|autoconf|"
-                  r"automake|libtool|pkg-config|pkgconf|.+-dev")
-_APK = re.compile(r"build-base|alpine-sdk|musl-dev|gcc|g\+\+|clang|make|cmake|autoconf|"
-                  r"automake|libtool|pkgconf|.+-dev")
-_RPM = re.compile(r"gcc|gcc-c\+\+|make|cmake|autoconf|automake|libtool|.+-devel|"
-                  r"@development-tools|@\"development tools\"")
-_SDK = re.compile(r"golang(-go)?|golang-\d[\d.]*|rust|rustc|cargo|maven|gradle|"
-                  r"openjdk-\d+-jdk(-headless)?|java-[\d.]+-openjdk-devel|dotnet-sdk-[\d.]+")
+_APT = lazy_pattern(r"build-essential|gcc(-\d+)?|g\+\+(-\d+)?|clang(-\d+)?|make|cmake|autoconf|"
+                    r"automake|libtool|pkg-config|pkgconf|.+-dev")
+_APK = lazy_pattern(r"build-base|alpine-sdk|musl-dev|gcc|g\+\+|clang|make|cmake|autoconf|"
+                    r"automake|libtool|pkgconf|.+-dev")
+_RPM = lazy_pattern(r"gcc|gcc-c\+\+|make|cmake|autoconf|automake|libtool|.+-devel|"
+                    r"@development-tools|@\"development tools\"")
+_SDK = lazy_pattern(r"golang(-go)?|golang-\d[\d.]*|rust|rustc|cargo|maven|gradle|"
+                    r"openjdk-\d+-jdk(-headless)?|java-[\d.]+-openjdk-devel|dotnet-sdk-[\d.]+")
 _PATTERNS = {"apt": _APT, "apk": _APK, "rpm": _RPM, "zypper": _RPM}
 #: Base images that are build environments already (dev containers, SDKs, toolchains).
-_DEV_BASE = re.compile(r"(.*/)?(buildpack-deps|golang|rust|gcc|maven|gradle|sdk|[^/:]*-sdk)"
-                       r"(:.*)?|mcr\.microsoft\.com/(vscode/)?devcontainers/.*|.*:[^/]*jdk.*")
-_DEV_STAGE = re.compile(r"dev.*|devcontainer|ci|test.*|build.*")
+_DEV_BASE = lazy_pattern(r"(.*/)?(buildpack-deps|golang|rust|gcc|maven|gradle|sdk|[^/:]*-sdk)"
+                         r"(:.*)?|mcr\.microsoft\.com/(vscode/)?devcontainers/.*|.*:[^/]*jdk.*")
+_DEV_STAGE = lazy_pattern(r"dev.*|devcontainer|ci|test.*|build.*")
 
 
 class ToolchainInFinalImage(InstructionRule):

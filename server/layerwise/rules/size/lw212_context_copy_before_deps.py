@@ -4,13 +4,13 @@ from __future__ import annotations
 
 import posixpath
 from collections.abc import Iterator
-from dataclasses import dataclass
 from fnmatch import fnmatchcase
 
 from ...model.analysis import Analysis
 from ...model.layers import Layer
 from ...model.shell import Command
 from ...model.stages import Stage
+from ...record import record
 from ...syntax.nodes import Instruction
 from ...syntax.span import Position, Span, TextEdit
 from ..base import Finding, Fix, Related, Severity, StageRule
@@ -43,7 +43,7 @@ _LAYER_FREE = frozenset({"WORKDIR", "ENV", "ARG", "USER", "LABEL", "EXPOSE", "SH
                          "STOPSIGNAL", "HEALTHCHECK", "CMD", "ENTRYPOINT", "VOLUME"})
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class _Install:
     """A dependency install: its ecosystem, where its command is, and its manifest if named."""
 

@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterator
 
 from ...model.analysis import Analysis
 from ...model.stages import Stage, StageRef
+from ...patterns import lazy_pattern
 from ...syntax.span import TextEdit
 from ..base import Finding, Fix, Related, Severity, StructureRule
 from ._common import (
@@ -18,7 +18,7 @@ from ._common import (
     stage_anchor,
 )
 
-_SIGNED_NUMBER = re.compile(r"[+-]?[0-9]+")
+_SIGNED_NUMBER = lazy_pattern(r"[+-]?[0-9]+")
 #: Bare names that are never meant as stages: the empty image and the build context.
 _NOT_STAGES = frozenset({"scratch", "context"})
 

@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
-from dataclasses import replace
 
 from ...model.analysis import Analysis
 from ...model.stages import Stage, StageRef
+from ...record import replace
 from ..base import Finding, Fix, Related, Rule, Severity
 from ._common import (
     by_structure,

@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterator
 
 from ...model.analysis import Analysis
 from ...model.stages import Stage
+from ...patterns import lazy_pattern
 from ...syntax.span import TextEdit
 from ..base import Finding, Fix, Rule, Severity
 from ._common import (
@@ -20,15 +20,15 @@ from ._common import (
 )
 
 #: Names people give stages they build with ``--target`` (CI, tooling, dev environments).
-_TARGET_NAME = re.compile(
+_TARGET_NAME = lazy_pattern(
     r"test.*|lint|dev.*|debug|ci|release|binaries|artifacts|.*-coverage|vendor.*|validate.*")
 #: The same conventions as one word of a longer name (``unit-test``, ``go-lint``,
 #: ``validate-toc``), plus the generator and export targets of bake files (``update``).
-_TARGET_WORD = re.compile(
+_TARGET_WORD = lazy_pattern(
     r"tests?|testing|lint|linter|lints|dev|devel|develop|development|debug|ci|release|"
     r"binaries|artifacts|coverage|vendor|validate|validation|verify|check|checks|update|"
     r"generate|gen|fmt|format|analyze|analyse|docs|e2e|integration|bench|output|export|fix")
-_SEPARATORS = re.compile(r"[-_.]")
+_SEPARATORS = lazy_pattern(r"[-_.]")
 
 
 def conventional_target(name: str) -> bool:

@@ -4,13 +4,14 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
-from dataclasses import dataclass
 
 from ...memo import IdentityMemo
 from ...model.analysis import Analysis
 from ...model.shell import script_language
 from ...model.stages import Stage
 from ...model.variables import BUILDKIT_ARGS, PROXY_ARGS, Variable, expand
+from ...patterns import lazy_pattern
+from ...record import record
 from ...syntax.nodes import Heredoc, Instruction, LogicalLine
 from ...syntax.span import Position, Span, TextEdit
 from ..base import Finding, Fix, InstructionRule, Reads, Related, Severity
@@ -61,10 +62,10 @@ _IMAGE_ENV: dict[str, frozenset[str]] = {
 }
 _JAVA_IMAGES = ("jdk", "jre", "java", "temurin", "corretto", "semeru", "sapmachine", "zulu")
 _DOTNET_ENV = frozenset({"DOTNET_VERSION", "ASPNET_VERSION", "DOTNET_SDK_VERSION"})
-_OWN_ENV = re.compile(r"([A-Z][A-Z0-9]*)_(?:VERSION|MAJOR|HOME)")
+_OWN_ENV = lazy_pattern(r"([A-Z][A-Z0-9]*)_(?:VERSION|MAJOR|HOME)")
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class _Use:
     """One ``$NAME`` in an instruction."""
 

@@ -2,16 +2,16 @@
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterator
 
 from ...model.analysis import Analysis
 from ...model.stages import Stage
+from ...patterns import lazy_pattern
 from ..base import Finding, Related, Severity, StructureRule
 from ._common import stage_anchor
 
-_DEV = re.compile(r"dev.*|test.*|debug")
-_PRODUCTION = re.compile(
+_DEV = lazy_pattern(r"dev.*|test.*|debug")
+_PRODUCTION = lazy_pattern(
     r"prod|production|release|runtime|final|app"
     r"|(?:prod|production)[-_.].*|.*[-_.](?:prod|production|runtime|release|final)")
 

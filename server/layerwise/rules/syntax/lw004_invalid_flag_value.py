@@ -6,6 +6,7 @@ import re
 from collections.abc import Iterator
 
 from ...model.analysis import Analysis
+from ...patterns import lazy_pattern
 from ...syntax.grammar import (
     FLAGS,
     MOUNT_KEYS,
@@ -19,10 +20,10 @@ from ...syntax.nodes import Flag, Instruction
 from ..base import Finding, InstructionRule, Severity
 
 _BOOL = frozenset({"1", "t", "true", "0", "f", "false"})
-_CHMOD = re.compile(r"[0-7]{3,4}|[ugoa]*[-+=][rwxXst]*(,[ugoa]*[-+=][rwxXst]*)*")
-_DURATION = re.compile(r"0|(\d+(\.\d*)?|\.\d+)(ns|us|µs|ms|s|m|h)((\d+(\.\d*)?|\.\d+)(ns|us|µs|ms|s|m|h))*")
-_PLATFORM = re.compile(r"[a-z0-9_-]+(/[a-z0-9_.-]+){0,2}", re.IGNORECASE)
-_CHECKSUM = re.compile(r"sha(256:[0-9a-f]{64}|384:[0-9a-f]{96}|512:[0-9a-f]{128})")
+_CHMOD = lazy_pattern(r"[0-7]{3,4}|[ugoa]*[-+=][rwxXst]*(,[ugoa]*[-+=][rwxXst]*)*")
+_DURATION = lazy_pattern(r"0|(?:(?:\d+(?:\.\d*)?|\.\d+)(?:ns|us|µs|ms|s|m|h))+")
+_PLATFORM = lazy_pattern(r"[a-z0-9_-]+(/[a-z0-9_.-]+){0,2}", re.IGNORECASE)
+_CHECKSUM = lazy_pattern(r"sha(256:[0-9a-f]{64}|384:[0-9a-f]{96}|512:[0-9a-f]{128})")
 
 
 class InvalidFlagValue(InstructionRule):

@@ -6,11 +6,12 @@ import re
 from collections.abc import Iterator
 
 from ...model.analysis import Analysis
+from ...patterns import lazy_pattern
 from ...syntax.nodes import Comment, Instruction
 from ..base import Finding, Rule, Severity
 from ._comments import comments_matching
 
-_DIRECTIVE = re.compile(r"#\s*(syntax|escape|check)\s*=\s*(\S.*)$", re.IGNORECASE)
+_DIRECTIVE = lazy_pattern(r"#\s*(syntax|escape|check)\s*=\s*(\S.*)$", re.IGNORECASE)
 #: What every comment :data:`_DIRECTIVE` matches starts with, searched for in the text.
 _CANDIDATE = re.compile(r"#\s*(?:syntax|escape|check)\s*=", re.IGNORECASE)
 

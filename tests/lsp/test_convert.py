@@ -8,7 +8,7 @@ from pygls.workspace.position_codec import PositionCodec
 
 from layerwise.config import Settings
 from layerwise.lsp import convert
-from layerwise.lsp.documents import Document, DocumentStore
+from layerwise.lsp.documents import Change, Document, DocumentStore
 from layerwise.rules.base import Finding, Fix, Related, Severity
 from layerwise.rules.catalog import rule_docs_url
 from layerwise.syntax.span import Position, Span, TextEdit
@@ -43,8 +43,7 @@ def test_clamping() -> None:
 def test_lines_split_like_lsp() -> None:
     d = doc("a\r\nb\rc\x0cd\u2028e\nf")
     assert list(d.lines) == ["a", "b", "c\x0cd\u2028e", "f"]
-    d.apply(types.TextDocumentContentChangePartial(
-        range=types.Range(types.Position(2, 2), types.Position(3, 0)), text="X"))
+    d.apply(Change((2, 2, 3, 0), "X"))
     assert d.text == "a\r\nb\rc\x0cXf"
 
 
@@ -86,9 +85,7 @@ def test_store_analyses_once_per_revision_and_settings() -> None:
     assert [f.rule_id for f in store.findings(d)] == ["LW001"]
     settings["value"] = Settings(rules={"LW001": "off"})
     assert store.findings(d) == []
-    store.change(types.DidChangeTextDocumentParams(
-        text_document=types.VersionedTextDocumentIdentifier(uri=d.uri, version=2),
-        content_changes=[types.TextDocumentContentChangeWholeDocument(text="FROM b\n")]))
+    store.change(d.uri, 2, [Change(None, "FROM b\n")])
     assert store.analysis(d) is not first and d.version == 2
 
 

@@ -5,12 +5,13 @@ from __future__ import annotations
 
 import asyncio
 import json
+import re
 from typing import Any
 
-import pytest
 from lsprotocol import types
 
 from layerwise.lsp import convert
+from layerwise.lsp.documents import Change
 from layerwise.lsp.handlers.diagnostics import text_document_diagnostic
 from layerwise.lsp.server import LayerwiseServer, create_server
 
@@ -39,43 +40,54 @@ def _expected(server: LayerwiseServer, version: int | None) -> str:
         method="textDocument/publishDiagnostics", params=params, jsonrpc="2.0")))
 
 
-def _change(line: int, col: int, end_line: int, end_col: int, text: str,
-            ) -> types.TextDocumentContentChangePartial:
-    return types.TextDocumentContentChangePartial(
-        range=types.Range(types.Position(line, col), types.Position(end_line, end_col)),
-        text=text)
+class _Wire:
+    """Stands for stdout: checks each message's framing and keeps its JSON."""
+
+    def __init__(self) -> None:
+        self.messages: list[Any] = []
+
+    def write(self, data: bytes) -> None:
+        header, _, body = data.partition(b"\r\n\r\n")
+        length = re.search(rb"Content-Length: (\d+)", header)
+        assert length is not None and int(length[1]) == len(body)
+        self.messages.append(json.loads(body))
+
+    def close(self) -> None:
+        pass
 
 
-async def test_every_publish_matches_a_fresh_conversion(monkeypatch: pytest.MonkeyPatch) -> None:
+def _server() -> tuple[LayerwiseServer, list[Any]]:
+    """A server writing to a :class:`_Wire`; the list of messages it sent."""
     server = create_server()
-    sent: list[Any] = []
-    monkeypatch.setattr(server.protocol, "_send_data", sent.append)
+    wire = _Wire()
+    server.protocol.set_writer(wire)
+    return server, wire.messages
+
+
+async def test_every_publish_matches_a_fresh_conversion() -> None:
+    server, sent = _server()
     doc = server.documents.open(types.TextDocumentItem(
         uri=URI, language_id="dockerfile", version=1, text=TEXT))
     server.diagnostics.opened(doc)
     assert len(sent[-1]["params"]["diagnostics"]) >= 4
     assert json.dumps(sent[-1]) == _expected(server, 1)
     edits = [
-        _change(4, 8, 4, 8, "x"),  # one stage changes; the findings of the others stay
-        _change(0, 0, 0, 0, "# moved\n"),  # every finding moves one line down
-        _change(9, 4, 9, 4, 'echo "😀中" && '),  # non-ASCII text before a finding
-        _change(0, 0, 1, 0, ""),  # and back up
-        _change(3, 0, 3, 0, ""),  # nothing changes
+        Change((4, 8, 4, 8), "x"),  # one stage changes; the findings of the others stay
+        Change((0, 0, 0, 0), "# moved\n"),  # every finding moves one line down
+        Change((9, 4, 9, 4), 'echo "😀中" && '),  # non-ASCII text before a finding
+        Change((0, 0, 1, 0), ""),  # and back up
+        Change((3, 0, 3, 0), ""),  # nothing changes
     ]
     for version, change in enumerate(edits, start=2):
-        server.documents.change(types.DidChangeTextDocumentParams(
-            text_document=types.VersionedTextDocumentIdentifier(uri=URI, version=version),
-            content_changes=[change]))
+        server.documents.change(URI, version, [change])
         server.diagnostics.changed(doc)
         await asyncio.sleep(0)  # the publish runs when the loop is free
         assert json.dumps(sent[-1]) == _expected(server, version)
     assert len(sent) == 1 + len(edits)
 
 
-def test_closing_clears_with_the_typed_message(monkeypatch: pytest.MonkeyPatch) -> None:
-    server = create_server()
-    sent: list[Any] = []
-    monkeypatch.setattr(server.protocol, "_send_data", sent.append)
+def test_closing_clears_with_the_typed_message() -> None:
+    server, sent = _server()
     server.diagnostics.closed(URI)
     typed = types.PublishDiagnosticsNotification(
         method="textDocument/publishDiagnostics",
@@ -84,18 +96,16 @@ def test_closing_clears_with_the_typed_message(monkeypatch: pytest.MonkeyPatch) 
 
 
 async def test_a_pulled_report_is_the_typed_one_on_the_wire() -> None:
-    server = create_server()
+    server, sent = _server()
     doc = server.documents.open(types.TextDocumentItem(
         uri=URI, language_id="dockerfile", version=1, text=TEXT))
     params = types.DocumentDiagnosticParams(text_document=types.TextDocumentIdentifier(uri=URI))
     for _ in range(2):  # converted, then reused
         report = await text_document_diagnostic(server, params)
-        assert isinstance(report, dict)
+        server.protocol._send_response(1, report)  # as pygls sends the handler's result
         typed = types.RelatedFullDocumentDiagnosticReport(
             items=[convert.diagnostic(doc, f) for f in server.documents.findings(doc)],
-            result_id=report["resultId"])
+            result_id=json.loads(report)["resultId"])
         assert len(typed.items) >= 4
-        sent = types.DocumentDiagnosticResponse(  # as pygls sends the handler's result
-            id=1, result=report, jsonrpc="2.0")  # type: ignore[arg-type]
-        assert json.dumps(server.to_json(sent)) == json.dumps(server.to_json(
+        assert json.dumps(sent[-1]) == json.dumps(server.to_json(
             types.DocumentDiagnosticResponse(id=1, result=typed, jsonrpc="2.0")))

@@ -81,6 +81,101 @@ def test_session_over_a_pipe() -> None:
     assert response(messages, 99) == {"jsonrpc": "2.0", "id": 99, "result": None}
 
 
+def _opened(uri: str, text: str) -> dict[str, Any]:
+    return {"jsonrpc": "2.0", "method": "textDocument/didOpen", "params": {"textDocument": {
+        "uri": uri, "languageId": "dockerfile", "version": 1, "text": text}}}
+
+
+def _changed(uri: str, version: Any, changes: Any) -> dict[str, Any]:
+    return {"jsonrpc": "2.0", "method": "textDocument/didChange", "params": {
+        "textDocument": {"uri": uri, "version": version}, "contentChanges": changes}}
+
+
+def _typed(line: int, character: int, text: str) -> dict[str, Any]:
+    """An incremental change inserting ``text`` at one position."""
+    at = {"line": line, "character": character}
+    return {"range": {"start": at, "end": at}, "text": text}
+
+
+def _published(messages: list[dict[str, Any]]) -> list[tuple[int, list[str]]]:
+    """The version and the syntax rules' codes (LW0) of each diagnostics notification."""
+    return [(m["params"]["version"], [d["code"] for d in m["params"]["diagnostics"]
+                                      if d["code"].startswith("LW0")])
+            for m in messages if m.get("method") == "textDocument/publishDiagnostics"]
+
+
+def test_a_burst_of_edits_is_checked_once_at_its_last_version(tmp_path: Path) -> None:
+    # The whole session reaches the server at once: the edits are applied one by one, and
+    # diagnostics are published once, for the last version (the end of input ends the session).
+    uri = (tmp_path / "Dockerfile").as_uri()
+    typing = [_changed(uri, version, [_typed(1, n, char)])
+              for n, (version, char) in enumerate(enumerate('CMD ["a", 1]', start=2))]
+    code, messages, _ = run([INITIALIZE, INITIALIZED, _opened(uri, "FROM alpine\n"), *typing])
+    assert code == 0
+    assert _published(messages) == [(1, []), (len(typing) + 1, ["LW001"])]
+
+
+def test_malformed_edits_are_dropped_and_logged(tmp_path: Path) -> None:
+    uri = (tmp_path / "Dockerfile").as_uri()
+    fix = {"range": {"start": {"line": 1, "character": 10}, "end": {"line": 1, "character": 11}},
+           "text": '"1"'}  # CMD ["a", 1] -> CMD ["a", "1"]
+    malformed = [
+        {"jsonrpc": "2.0", "method": "textDocument/didChange", "params": None},
+        _changed(uri, 2, {"text": "x"}),
+        _changed(uri, "2", [fix]),
+        _changed(uri, 2, [{"text": 5}]),
+        _changed(uri, 2, [fix, {"range": {"start": {"line": -1, "character": 0},
+                                          "end": {"line": 0, "character": 0}}, "text": "x"}]),
+        _changed(uri, 2, [{"range": {"start": {"line": 0}, "end": {"line": 0, "character": 0}},
+                           "text": "x"}]),
+    ]
+    code, messages, stderr = run([INITIALIZE, INITIALIZED,
+                                  _opened(uri, 'FROM a\nCMD ["a", 1]\n'), *malformed,
+                                  _changed(uri, 2, [fix])])
+    assert code == 0
+    assert _published(messages) == [(1, ["LW001"]), (2, [])]
+    for detail in ("params: expected an object", "params.contentChanges: expected an array",
+                   "params.textDocument.version: expected an integer",
+                   "params.contentChanges[0].text: expected a string",
+                   "params.contentChanges[1].range.start.line: expected an integer",
+                   "params.contentChanges[0].range.start.character: required field missing"):
+        assert f"invalid parameters for textDocument/didChange: {detail}" in stderr
+    # After shutdown, edits are ignored too.
+    code, _, stderr = run([INITIALIZE, INITIALIZED, SHUTDOWN, _changed(uri, 3, [fix]), EXIT])
+    assert code == 0
+    assert "ignoring textDocument/didChange: the server is shutting down" in stderr
+
+
+def test_framing_in_small_pieces_and_from_a_file(tmp_path: Path) -> None:
+    # Headers in any case, with other headers or none that counts (dropped), and a session
+    # that arrives a few bytes at a time, or from a file instead of a pipe: the same answers.
+    uri = (tmp_path / "Dockerfile").as_uri()
+    body = json.dumps(_opened(uri, BROKEN)).encode()
+    session = b"".join([
+        frame(INITIALIZE), b"X-Junk: 1\r\n\r\n", frame(INITIALIZED),
+        b"content-length: %d\r\nContent-Type: application/vscode-jsonrpc\r\n\r\n"
+        % len(body),
+        body, frame(SHUTDOWN), frame(EXIT)])
+    proc = subprocess.Popen(LAYERWISE + ["--stdio"], stdin=subprocess.PIPE,
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    assert proc.stdin is not None
+    for start in range(0, len(session), 7):
+        proc.stdin.write(session[start:start + 7])
+        proc.stdin.flush()
+    piecewise, stderr = proc.communicate(timeout=60)
+    assert proc.returncode == 0 and b"without Content-Length" in stderr
+    path = tmp_path / "session"
+    path.write_bytes(session)
+    with path.open("rb") as stdin:
+        whole = subprocess.run(LAYERWISE + ["--stdio"], stdin=stdin, capture_output=True,
+                               timeout=60, check=False)
+    assert whole.returncode == 0
+    for stdout in (piecewise, whole.stdout):
+        messages = parse(stdout)
+        assert response(messages, 99)["result"] is None
+        assert _published(messages) == [(1, ["LW001", "LW006"])]
+
+
 def test_exit_without_shutdown_exits_with_1() -> None:
     code, messages, _ = run([INITIALIZE, INITIALIZED, EXIT], ["--stdio"])
     assert code == 1 and response(messages, 1)

@@ -88,20 +88,26 @@ def from_lsp_position(doc: TextLines, pos: types.Position) -> Position:
 
     Past the end of a line is its end; past the last line is the end of the file.
     """
+    return Position(*core_position(doc, pos.line, pos.character))
+
+
+def core_position(doc: TextLines, line: int, character: int) -> tuple[int, int]:
+    """The line and code-point column of an LSP position, clamped as
+    :func:`from_lsp_position` does."""
     lines = doc.lines
-    line = max(pos.line, 0)
+    line = max(line, 0)
     if line >= len(lines):
-        return Position(len(lines) - 1, len(lines[-1]))
+        return len(lines) - 1, len(lines[-1])
     text = lines[line]
-    target = max(pos.character, 0)
+    target = max(character, 0)
     if text.isascii():
-        return Position(line, min(target, len(text)))
+        return line, min(target, len(text))
     units = 0
     for col, char in enumerate(text):
         if units >= target:
-            return Position(line, col)
+            return line, col
         units += _units(doc.codec, char)
-    return Position(line, len(text))
+    return line, len(text)
 
 
 def from_range(doc: TextLines, rng: types.Range) -> Span:
@@ -207,8 +213,17 @@ def diagnostic_positions(doc: TextLines, finding: Finding) -> tuple[tuple[int, i
     """The LSP positions of a finding's range and related ranges: all that its diagnostic
     takes from ``doc`` besides the uri (the same finding at the same positions converts to the
     same diagnostic)."""
-    spans = (finding.span, *(related.span for related in finding.related))
-    return tuple(_lsp_position(doc, pos) for span in spans for pos in (span.start, span.end))
+    lines = doc.lines
+    count = len(lines)
+    positions = []
+    for span in (finding.span, *(related.span for related in finding.related)):
+        for pos in span:
+            line, col = pos
+            if 0 <= line < count and 0 <= col and (text := lines[line]).isascii():
+                positions.append((line, min(col, len(text))))
+            else:  # as _lsp_position does, in short for the usual case
+                positions.append(_lsp_position(doc, pos))
+    return tuple(positions)
 
 
 def diagnostic(doc: TextLines, finding: Finding) -> types.Diagnostic:

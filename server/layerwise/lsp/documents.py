@@ -9,13 +9,14 @@ same analysis of the same version.
 
 from __future__ import annotations
 
+import functools
 import itertools
 import logging
 import re
-from bisect import bisect_right
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import NamedTuple
 
 from lsprotocol import types
 from pygls.uris import to_fs_path
@@ -25,18 +26,27 @@ from ..config import Settings
 from ..model.analysis import Analysis, analyze
 from ..model.context import BuildContext
 from ..rules.base import Finding
-from ..rules.run import run_rules
+from ..rules.run import RuleSelection, run_rules
 from ..syntax.source import MAX_BYTES, SourceProblem
 from ..syntax.span import Span
 from . import convert
 
-__all__ = ["Document", "DocumentStore"]
+__all__ = ["Change", "Document", "DocumentStore"]
 
 logger = logging.getLogger(__name__)
 
 _LINE_BREAK = re.compile(r"\r\n|\r|\n")
 #: How far into a document to look for a NUL byte, the sign of a binary file (as the CLI does).
 _BINARY_PROBE = 8192
+
+
+class Change(NamedTuple):
+    """One content change of ``textDocument/didChange``."""
+
+    range: tuple[int, int, int, int] | None
+    """The LSP range replaced (start line, start character, end line, end character), or
+    ``None`` for the whole text."""
+    text: str
 
 
 @dataclass(eq=False)
@@ -52,22 +62,39 @@ class Document:
     """Unique across the session and renewed on every change (clients may reuse versions)."""
     _lines: list[str] | None = field(default=None, repr=False)
     _starts: list[int] | None = field(default=None, repr=False)
+    _shift_after: int = field(default=0, repr=False)
+    _shift: int = field(default=0, repr=False)
+    """What typing added to the line after ``_shift_after``: ``_starts`` of the lines after it
+    are short by ``_shift`` (not rewritten at every keystroke)."""
 
     @property
     def lines(self) -> Sequence[str]:
         """The lines without their line breaks; never empty."""
         if self._lines is None:
-            self._lines = _LINE_BREAK.split(self.text)
+            text = self.text
+            self._lines = _LINE_BREAK.split(text) if "\r" in text else text.split("\n")
         return self._lines
 
     @property
     def line_starts(self) -> Sequence[int]:
         """The offset of each line's first character."""
+        return self._line_starts()
+
+    def _line_starts(self) -> list[int]:
         if self._starts is None:
-            self._starts = [0] + [m.end() for m in _LINE_BREAK.finditer(self.text)]
+            if "\r" in self.text:
+                self._starts = [0] + [m.end() for m in _LINE_BREAK.finditer(self.text)]
+            else:  # every line break is one character
+                lines = self.lines
+                self._starts = list(itertools.accumulate(
+                    (len(line) + 1 for line in lines[:-1]), initial=0))
+        elif self._shift:
+            after, shift = self._shift_after + 1, self._shift
+            self._starts[after:] = [s + shift for s in self._starts[after:]]
+            self._shift = 0
         return self._starts
 
-    @property
+    @functools.cached_property
     def path(self) -> Path | None:
         """The file behind a ``file:`` uri."""
         if not self.uri.startswith("file:"):
@@ -78,46 +105,56 @@ class Document:
             return None
         return Path(fs_path) if fs_path else None
 
-    def offset_at(self, pos: types.Position) -> int:
-        """The text offset of an LSP position (clamped to the text)."""
-        core = convert.from_lsp_position(self, pos)
-        return self.line_starts[core.line] + core.col
-
-    def apply(self, change: types.TextDocumentContentChangeEvent) -> None:
+    def apply(self, change: Change) -> None:
         """Apply one content change (incremental with a range, or the whole text).
 
         A change inside one line that adds no line break (typing) updates the line tables in
         place; any other change has them rebuilt when next needed.
         """
-        if isinstance(change, types.TextDocumentContentChangePartial):
-            start, end = self.offset_at(change.range.start), self.offset_at(change.range.end)
-            if end < start:
-                start, end = end, start
-            self.text = self.text[:start] + change.text + self.text[end:]
-            if not self._retable(start, end, change.text):
-                self._lines = self._starts = None
-        else:
+        if change.range is None:
             self.text = change.text
-            self._lines = self._starts = None
+            self._forget_tables()
+            return
+        start_line, start_col = convert.core_position(self, change.range[0], change.range[1])
+        end_line, end_col = convert.core_position(self, change.range[2], change.range[3])
+        if (end_line, end_col) < (start_line, start_col):
+            start_line, start_col, end_line, end_col = end_line, end_col, start_line, start_col
+        start = self._start_of(start_line) + start_col
+        end = self._start_of(end_line) + end_col
+        self.text = self.text[:start] + change.text + self.text[end:]
+        if start_line != end_line or not self._retype(start_line, start_col, end_col,
+                                                      change.text):
+            self._forget_tables()
 
-    def _retable(self, start: int, end: int, inserted: str) -> bool:
-        """Update the line tables for ``inserted`` replacing ``start:end`` within one line;
-        False when the change is not of that kind."""
+    def _forget_tables(self) -> None:
+        """Have the line tables rebuilt from the text when next needed."""
+        self._lines = self._starts = None
+        self._shift = 0
+
+    def _start_of(self, line: int) -> int:
+        """The offset of a line's first character (the tables being up to date or shifted)."""
+        starts = self._starts
+        if starts is None:
+            starts = self._line_starts()
+        return starts[line] + self._shift if line > self._shift_after else starts[line]
+
+    def _retype(self, line: int, start_col: int, end_col: int, inserted: str) -> bool:
+        """Update the line tables for ``inserted`` replacing ``start_col:end_col`` of one line;
+        False when that could change the line breaks."""
         lines, starts = self._lines, self._starts
         if lines is None or starts is None or "\n" in inserted or "\r" in inserted:
             return False
-        line = bisect_right(starts, start) - 1
-        first = starts[line]
-        if end > first + len(lines[line]):
-            return False
         old = lines[line]
-        new = old[:start - first] + inserted + old[end - first:]
+        new = old[:start_col] + inserted + old[end_col:]
         if not new:  # a CR before the line and an LF after it would now make one line break
             return False
         lines[line] = new
-        delta = len(inserted) - (end - start)
+        delta = len(new) - len(old)
         if delta:
-            starts[line + 1:] = [s + delta for s in starts[line + 1:]]
+            if self._shift and self._shift_after != line:
+                self._line_starts()
+            self._shift_after = line
+            self._shift += delta
         return True
 
 
@@ -128,6 +165,8 @@ class _Entry:
     revision: int
     settings: Settings
     analysis: Analysis
+    selection: RuleSelection
+    """The settings' rule selection, the same object while they are (the rules memoise on it)."""
     findings: list[Finding] | None = None
 
 
@@ -154,16 +193,15 @@ class DocumentStore:
         self._cache.pop(item.uri, None)
         return doc
 
-    def change(self, params: types.DidChangeTextDocumentParams) -> Document | None:
-        """Apply a change; ``None`` when the document is not open."""
-        doc = self._documents.get(params.text_document.uri)
+    def change(self, uri: str, version: int, changes: Iterable[Change]) -> Document | None:
+        """Apply changes; ``None`` when the document is not open."""
+        doc = self._documents.get(uri)
         if doc is None:
-            logger.warning("change for a document that is not open: %s",
-                           params.text_document.uri)
+            logger.warning("change for a document that is not open: %s", uri)
             return None
-        for change in params.content_changes:
+        for change in changes:
             doc.apply(change)
-        doc.version = params.text_document.version
+        doc.version = version
         doc.revision = next(self._revisions)
         return doc
 
@@ -201,7 +239,7 @@ class DocumentStore:
         entry = self._entry(doc)
         if entry.findings is None:
             try:
-                entry.findings = run_rules(entry.analysis, entry.settings.rule_selection())
+                entry.findings = run_rules(entry.analysis, entry.selection)
             except Exception:
                 logger.exception("rules failed on %s (version %s)", doc.uri, doc.version)
                 entry.findings = []
@@ -210,10 +248,13 @@ class DocumentStore:
     def _entry(self, doc: Document) -> _Entry:
         settings = self._settings_for(doc.uri)
         entry = self._cache.get(doc.uri)
-        if entry is not None and entry.revision == doc.revision and entry.settings == settings:
+        if entry is not None and entry.revision == doc.revision and (
+                entry.settings is settings or entry.settings == settings):
             return entry
         previous = entry.analysis if entry is not None else None
-        entry = _Entry(doc.revision, settings, self._analyze(doc, settings, previous))
+        selection = (entry.selection if entry is not None and entry.settings is settings
+                     else settings.rule_selection())
+        entry = _Entry(doc.revision, settings, self._analyze(doc, settings, previous), selection)
         self._cache[doc.uri] = entry
         return entry
 
@@ -221,7 +262,8 @@ class DocumentStore:
                  previous: Analysis | None = None) -> Analysis:
         text = doc.text
         path = doc.path
-        if len(text) > MAX_BYTES or len(text.encode("utf-8", "surrogatepass")) > MAX_BYTES:
+        if len(text) > MAX_BYTES // 4 and (  # at most 4 bytes a character
+                len(text) > MAX_BYTES or len(text.encode("utf-8", "surrogatepass")) > MAX_BYTES):
             return _empty(path, f"file is larger than {MAX_BYTES // (1024 * 1024)} MiB; "
                                 "Layerwise does not analyse it")
         if "\x00" in text[:_BINARY_PROBE]:

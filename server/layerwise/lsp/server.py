@@ -1,65 +1,93 @@
-"""The language server: construction, explicit handler registration, and transports.
+"""The language server and its protocol: construction and explicit handler registration.
 
 ``create_server()`` builds a fresh server and registers every handler; importing this module does
-no work. ``serve_stdio()`` and ``serve_tcp()`` run it.
+no work. ``serve_stdio()`` and ``serve_tcp()`` (from :mod:`.transport`) run it.
 """
 
 from __future__ import annotations
 
 import asyncio
+import functools
 import json
 import logging
-import os
-import sys
-import threading
 from collections.abc import Callable, Coroutine, Generator
-from typing import TYPE_CHECKING, Any, BinaryIO
+from typing import TYPE_CHECKING, Any
 
 import cattrs
 from lsprotocol import types
-from pygls.exceptions import JsonRpcException, JsonRpcInvalidParams, JsonRpcParseError
-from pygls.io_ import StdoutWriter, run_async
+from pygls.exceptions import (
+    JsonRpcException,
+    JsonRpcInternalError,
+    JsonRpcInvalidParams,
+    JsonRpcParseError,
+)
 from pygls.lsp.server import LanguageServer
 from pygls.protocol import LanguageServerProtocol, lsp_method
 
 from .. import __version__
 from .capabilities import ClientFeatures
 from .documents import DocumentStore
+from .json_params import InvalidParams
 from .settings import SettingsStore
+from .transport import serve_stdio, serve_tcp
 
 if TYPE_CHECKING:
     from .handlers.diagnostics import DiagnosticsPublisher
+    from .transport import Inbox
 
-__all__ = ["LayerwiseProtocol", "LayerwiseServer", "create_server", "serve_stdio", "serve_tcp"]
+__all__ = ["JsonText", "LayerwiseProtocol", "LayerwiseServer", "create_server", "serve_stdio",
+           "serve_tcp"]
 
 logger = logging.getLogger(__name__)
 
 #: Returned by :meth:`LayerwiseProtocol.structure_message` for a request already answered.
 _ANSWERED = object()
+#: The header of every message sent (as pygls writes it), for its body's length.
+_HEADER = (b"Content-Length: %d\r\n"
+           b"Content-Type: application/vscode-jsonrpc; charset=utf-8\r\n\r\n")
+
+
+class JsonText(str):
+    """A handler's result already in JSON text, sent as it is."""
 
 
 class LayerwiseProtocol(LanguageServerProtocol):
-    """pygls's protocol, with two changes.
+    """pygls's protocol, with these changes.
 
     * Document text lives in :class:`DocumentStore` only: pygls's own copy splits lines with
       ``str.splitlines`` (which also breaks at form feeds and other separators) and would be a
       second, diverging copy of every document.
     * A request whose parameters do not match the LSP types gets an ``InvalidParams`` error
       response instead of no response at all.
+    * Notifications in :attr:`json_handlers` (``didChange``: one per keystroke) skip pygls's
+      structuring and dispatch; their handlers read the JSON parameters themselves.
+    * Messages go out as compact JSON, in one write.
     """
+
+    def __init__(self, server: LanguageServer, converter: cattrs.Converter) -> None:
+        super().__init__(server, converter)
+        self.json_handlers: dict[str, Callable[[Any], None]] = {}
+
+    def receive(self, body: bytes | bytearray) -> None:
+        """Handle one message body from the client."""
+        data = json.loads(body)
+        method = data.get("method") if type(data) is dict and "id" not in data else None
+        handler = self.json_handlers.get(method) if isinstance(method, str) else None
+        if handler is None or data.get("jsonrpc") != self.VERSION:
+            self.handle_message(self.structure_message(data))
+        elif self._shutdown:
+            logger.warning("ignoring %s: the server is shutting down", method)
+        else:
+            try:
+                handler(data.get("params"))
+            except InvalidParams as exc:
+                logger.error("invalid parameters for %s: %s", method, exc)
 
     @lsp_method(types.TEXT_DOCUMENT_DID_OPEN)
     def lsp_text_document__did_open(
             self, params: types.DidOpenTextDocumentParams) -> Generator[Any, Any, None]:
         """Hand the notification to the server's handler."""
         if (handler := self.fm.features.get(types.TEXT_DOCUMENT_DID_OPEN)) is not None:
-            yield handler, (params,), None
-
-    @lsp_method(types.TEXT_DOCUMENT_DID_CHANGE)
-    def lsp_text_document__did_change(
-            self, params: types.DidChangeTextDocumentParams) -> Generator[Any, Any, None]:
-        """Hand the notification to the server's handler."""
-        if (handler := self.fm.features.get(types.TEXT_DOCUMENT_DID_CHANGE)) is not None:
             yield handler, (params,), None
 
     @lsp_method(types.TEXT_DOCUMENT_DID_CLOSE)
@@ -98,14 +126,47 @@ class LayerwiseProtocol(LanguageServerProtocol):
 
     def _send_response(self, msg_id: Any, result: Any | None = None,
                        error: Any | None = None) -> None:
-        """Send a response; a result a handler built in JSON form already (a dict: completion,
-        pulled diagnostics) goes out as it is instead of through cattrs, which would walk
-        every value of it again."""
-        if error is None and isinstance(result, dict):
+        """Send a response; a result a handler built in JSON form already (a dict: completion;
+        :class:`JsonText`: pulled diagnostics) goes out as it is instead of through cattrs,
+        which would walk every value of it again."""
+        if error is None and isinstance(result, dict | JsonText):
             self._result_types.pop(msg_id, None)
-            self._send_data({"id": msg_id, "jsonrpc": self.VERSION, "result": result})
+            if isinstance(result, JsonText):
+                self.send_json(
+                    f'{{"id":{json.dumps(msg_id)},"result":{result},"jsonrpc":"2.0"}}')
+            else:
+                self._send_data({"id": msg_id, "jsonrpc": self.VERSION, "result": result})
             return
         super()._send_response(msg_id, result, error)
+
+    def _send_data(self, data: Any) -> None:
+        """Send a message (a dict, or an lsprotocol object)."""
+        if not data:
+            return
+        try:
+            text = json.dumps(data, default=self._serialize_message, separators=(",", ":"))
+        except (TypeError, ValueError) as error:
+            logger.exception("cannot serialise a message")
+            self._server._report_server_error(error, JsonRpcInternalError)
+            return
+        self.send_json(text)
+
+    def send_json(self, text: str) -> None:
+        """Send a message given as JSON text (ASCII, as ``json.dumps`` writes it)."""
+        if self.writer is None:
+            logger.error("cannot send a message: no transport")
+            return
+        if logger.isEnabledFor(logging.DEBUG):
+            logger.debug("sending %s", text)
+        body = text.encode()
+        try:
+            self.writer.write(_HEADER % len(body) + body)
+        except BrokenPipeError:
+            logger.error("cannot send a message: the client closed the connection")
+            raise
+        except Exception as error:
+            logger.exception("cannot send a message")
+            self._server._report_server_error(error, JsonRpcInternalError)
 
     def handle_message(self, message: Any) -> None:
         """Dispatch a message, skipping requests already answered with an error."""
@@ -124,7 +185,27 @@ class LayerwiseServer(LanguageServer):
         self.documents = DocumentStore(self.settings.for_uri)
         self.client = ClientFeatures()
         self.diagnostics: DiagnosticsPublisher  # set by handlers.diagnostics.register()
+        self.protocol: LayerwiseProtocol
         self._tasks: set[asyncio.Task[Any]] = set()
+        self.inbox: Inbox | None = None
+        """Where messages come in (set by the transport)."""
+
+    def json_notification(self, method: str,
+                          handler: Callable[[LayerwiseServer, Any], None]) -> None:
+        """Handle a notification from its JSON parameters (see :class:`LayerwiseProtocol`).
+
+        The handler checks their shape; it raises :class:`InvalidParams` to have the message
+        dropped and logged.
+        """
+        self.protocol.json_handlers[method] = functools.partial(handler, self)
+
+    def after_input(self, work: Callable[[], None]) -> None:
+        """Run ``work`` once every message received so far is handled: right after them when
+        they came in through :mod:`.transport`, else on the next turn of the loop."""
+        if self.inbox is None:
+            asyncio.get_running_loop().call_soon(work)
+        else:
+            self.inbox.defer(work)
 
     def spawn(self, work: Coroutine[Any, Any, None]) -> None:
         """Run a coroutine in the background (kept referenced until it is done)."""
@@ -148,15 +229,14 @@ class LayerwiseServer(LanguageServer):
         """An LSP value (an lsprotocol object) in the JSON form it has on the wire."""
         return self.protocol._converter.unstructure(value)
 
-    def publish_diagnostics(self, uri: str, version: int | None, diagnostics: list[Any]) -> None:
-        """Send ``textDocument/publishDiagnostics`` with diagnostics already in JSON form
-        (:meth:`to_json`); the message is the one pygls writes for the typed notification."""
-        params: dict[str, Any] = {"uri": uri, "diagnostics": diagnostics}
-        if version is not None:
-            params["version"] = version
-        self.protocol._send_data({"params": params,
-                                  "method": types.TEXT_DOCUMENT_PUBLISH_DIAGNOSTICS,
-                                  "jsonrpc": "2.0"})
+    def publish_diagnostics(self, uri: str, version: int | None, diagnostics: list[str]) -> None:
+        """Send ``textDocument/publishDiagnostics`` with diagnostics already in JSON text; the
+        message is the one pygls writes for the typed notification."""
+        version_member = "" if version is None else f',"version":{version}'
+        self.protocol.send_json(
+            f'{{"params":{{"uri":{json.dumps(uri)},"diagnostics":[{",".join(diagnostics)}]'
+            f'{version_member}}},"method":"{types.TEXT_DOCUMENT_PUBLISH_DIAGNOSTICS}",'
+            '"jsonrpc":"2.0"}')
 
     def show_message(self, message: str,
                      kind: types.MessageType = types.MessageType.Warning) -> None:
@@ -182,99 +262,3 @@ def create_server() -> LayerwiseServer:
                    code_actions):
         module.register(server)
     return server
-
-
-def serve_stdio(server: LayerwiseServer, stdin: BinaryIO | None = None,
-                stdout: BinaryIO | None = None) -> int:
-    """Serve one client over stdin/stdout until it exits; return the exit code.
-
-    A thread moves stdin into an asyncio stream as soon as bytes arrive, so the loop handles
-    every message already received before it runs deferred work: a burst of edits reaches the
-    document store before the diagnostics of the first one are computed (they are coalesced).
-    """
-    stdin = stdin or sys.stdin.buffer
-    stdout = stdout or sys.stdout.buffer
-    stop = threading.Event()
-    server._stop_event = stop  # pygls's shutdown() sets it to end the message loop
-    server.protocol.set_writer(StdoutWriter(stdout))
-
-    async def main() -> None:
-        loop = asyncio.get_running_loop()
-        reader = asyncio.StreamReader(limit=1 << 20)
-        threading.Thread(target=_pump, args=(stdin, reader, loop), name="layerwise-stdin",
-                         daemon=True).start()
-        await run_async(stop_event=stop, reader=reader, protocol=server.protocol,
-                        logger=logger, error_handler=server.report_server_error)
-
-    return _run(server, main)
-
-
-def _pump(stdin: BinaryIO, reader: asyncio.StreamReader,
-          loop: asyncio.AbstractEventLoop) -> None:
-    """Copy stdin into ``reader`` chunk by chunk (runs in a daemon thread).
-
-    It reads the file descriptor directly: a daemon thread blocked inside a buffered reader
-    holds its lock, and Python aborts at exit when it finds that lock taken.
-    """
-    try:
-        fd = stdin.fileno()
-    except (AttributeError, OSError, ValueError):
-        fd = None
-    read = (lambda: os.read(fd, 1 << 16)) if fd is not None else (
-        lambda: stdin.read1(1 << 16))  # type: ignore[attr-defined]
-    try:
-        while chunk := read():
-            loop.call_soon_threadsafe(reader.feed_data, chunk)
-    except (OSError, ValueError) as exc:
-        logger.debug("stdin closed: %s", exc)
-    except RuntimeError:  # the loop is closed: the server has exited
-        return
-    try:
-        loop.call_soon_threadsafe(reader.feed_eof)
-    except RuntimeError:
-        pass
-
-
-def serve_tcp(server: LayerwiseServer, host: str, port: int) -> int:
-    """Serve one client on ``host:port`` (for debugging); return the exit code.
-
-    Port 0 picks a free port. The address is printed on stderr once the server listens, and it
-    stops listening when the client connects.
-    """
-    stop = threading.Event()
-    server._stop_event = stop
-
-    async def main() -> None:
-        finished = asyncio.Event()
-
-        async def connected(reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
-            listener.close()  # one client per server
-            server.protocol.set_writer(writer)  # type: ignore[arg-type]
-            try:
-                await run_async(stop_event=stop, reader=reader, protocol=server.protocol,
-                                logger=logger, error_handler=server.report_server_error)
-            finally:
-                finished.set()
-
-        listener = await asyncio.start_server(connected, host, port, limit=1 << 20)
-        bound = listener.sockets[0].getsockname()
-        print(f"layerwise: serving LSP on {bound[0]}:{bound[1]}", file=sys.stderr, flush=True)
-        await finished.wait()
-
-    return _run(server, main)
-
-
-def _run(server: LayerwiseServer, main: Callable[[], Coroutine[Any, Any, None]]) -> int:
-    """Run the message loop until the client exits or disconnects; return the exit code."""
-    try:
-        asyncio.run(main())
-    except SystemExit as exc:  # the exit notification
-        return exc.code if isinstance(exc.code, int) else 0
-    except KeyboardInterrupt:
-        return 130
-    except BrokenPipeError:
-        logger.error("the client closed the connection")
-        return 1
-    finally:
-        server.shutdown()
-    return 0

@@ -1,23 +1,24 @@
 """Diagnostics: pushed with their version to clients that cannot pull, served on pull otherwise.
 
-Never both. On open, push at once. On change, push when the event loop is free: the server
-reads every message already received before it runs deferred work, so a burst of edits is
-analysed once, at its last version; a superseded version is never analysed, and since analysis
-runs on the loop, a result can never be published for a version that is already outdated.
+Never both. On open, push at once. On change, push once every message already received is
+handled (:meth:`LayerwiseServer.after_input`), so a burst of edits is analysed once, at its last
+version; a superseded version is never analysed, and since analysis runs on the loop, a result
+can never be published for a version that is already outdated.
 While the server waits for the client's answer to ``workspace/configuration``, it neither
 publishes nor serves diagnostics computed under the settings being replaced.
 """
 
 from __future__ import annotations
 
-import asyncio
+import json
 import logging
-from typing import TYPE_CHECKING, Any, NamedTuple
+from typing import TYPE_CHECKING, NamedTuple
 
 from lsprotocol import types
 
 from ...model.context import DOCKERIGNORE
 from .. import convert
+from ..server import JsonText
 
 if TYPE_CHECKING:
     from ...config import Settings
@@ -33,11 +34,11 @@ IDENTIFIER = "layerwise"
 
 
 class _Sent(NamedTuple):
-    """A finding as last sent: its diagnostic's positions and JSON form."""
+    """A finding as last sent: its diagnostic's positions and JSON text."""
 
     finding: Finding
     positions: tuple[tuple[int, int], ...]
-    json: Any
+    json: str
 
 
 class DiagnosticsPublisher:
@@ -45,7 +46,7 @@ class DiagnosticsPublisher:
 
     def __init__(self, server: LayerwiseServer) -> None:
         self._server = server
-        self._scheduled: set[str] = set()
+        self._scheduled: dict[str, None] = {}
         self._deferred: set[str] = set()
         self._waiting = False
         self._published: dict[str, Settings] = {}
@@ -56,8 +57,8 @@ class DiagnosticsPublisher:
         """Whether the client pulls (then nothing is ever pushed)."""
         return self._server.client.pull_diagnostics
 
-    def diagnostics(self, doc: Document) -> list[Any]:
-        """The diagnostics of a document's current version, in JSON form.
+    def diagnostics(self, doc: Document) -> list[str]:
+        """The diagnostics of a document's current version, each in JSON text.
 
         Most findings are the same from one version to the next (often the same objects):
         a finding equal to one last sent, at the same positions, reuses its JSON.
@@ -69,9 +70,11 @@ class DiagnosticsPublisher:
             key = (finding.rule_id, finding.span)
             positions = convert.diagnostic_positions(doc, finding)
             sent = before.get(key)
-            if sent is None or sent.positions != positions or sent.finding != finding:
-                sent = _Sent(finding, positions,
-                             self._server.to_json(convert.diagnostic(doc, finding)))
+            if sent is None or sent.positions != positions or (
+                    sent.finding is not finding and sent.finding != finding):
+                sent = _Sent(finding, positions, json.dumps(
+                    self._server.to_json(convert.diagnostic(doc, finding)),
+                    separators=(",", ":")))
             now[key] = sent
             items.append(sent.json)
         self._sent[doc.uri] = now
@@ -87,7 +90,7 @@ class DiagnosticsPublisher:
         """Publish at once for a freshly opened document."""
         if self.pull:
             return
-        self._scheduled.discard(doc.uri)
+        self._scheduled.pop(doc.uri, None)
         if self._server.settings.pending:
             self._defer(doc.uri)
         else:
@@ -100,12 +103,13 @@ class DiagnosticsPublisher:
         if self._server.settings.pending:
             self._defer(doc.uri)
         elif doc.uri not in self._scheduled:
-            self._scheduled.add(doc.uri)
-            asyncio.get_running_loop().call_soon(self._flush, doc.uri)
+            if not self._scheduled:
+                self._server.after_input(self._flush)
+            self._scheduled[doc.uri] = None
 
     def closed(self, uri: str) -> None:
         """Clear a closed document's diagnostics."""
-        self._scheduled.discard(uri)
+        self._scheduled.pop(uri, None)
         self._deferred.discard(uri)
         self._published.pop(uri, None)
         self._sent.pop(uri, None)
@@ -122,7 +126,7 @@ class DiagnosticsPublisher:
             if (doc.uri in self._deferred
                     or self._server.documents.settings(doc) != self._published.get(doc.uri)):
                 self._deferred.discard(doc.uri)
-                self._scheduled.discard(doc.uri)
+                self._scheduled.pop(doc.uri, None)
                 self._publish(doc)
 
     def _defer(self, uri: str) -> None:
@@ -144,13 +148,13 @@ class DiagnosticsPublisher:
             if doc is not None:
                 self._publish(doc)
 
-    def _flush(self, uri: str) -> None:
-        if uri not in self._scheduled:
-            return  # closed, or already published since
-        self._scheduled.discard(uri)
-        doc = self._server.documents.get(uri)
-        if doc is not None:
-            self._publish(doc)
+    def _flush(self) -> None:
+        """Publish for the documents changed (those closed or published since are not left)."""
+        scheduled, self._scheduled = self._scheduled, {}
+        for uri in scheduled:
+            doc = self._server.documents.get(uri)
+            if doc is not None:
+                self._publish(doc)
 
     def _publish(self, doc: Document) -> None:
         try:
@@ -170,11 +174,11 @@ def is_ignore_file(uri: str) -> bool:
 
 async def text_document_diagnostic(
         ls: LayerwiseServer, params: types.DocumentDiagnosticParams,
-) -> types.DocumentDiagnosticReport | dict[str, Any]:
+) -> types.DocumentDiagnosticReport | JsonText:
     """Serve the diagnostics of one document to a pulling client (under settled settings).
 
-    A full report goes out in JSON form, as pygls would write it (pygls passes it through), so
-    that it carries the publisher's JSON diagnostics.
+    A full report goes out in JSON text, as pygls would write it (the protocol passes it
+    through), so that it carries the publisher's JSON diagnostics.
     """
     await ls.settings.settled()
     doc = ls.documents.get(params.text_document.uri)
@@ -183,8 +187,10 @@ async def text_document_diagnostic(
     result_id = f"{doc.revision}.{ls.settings.epoch}.{ls.documents.context_generation}"
     if params.previous_result_id == result_id:
         return types.RelatedUnchangedDocumentDiagnosticReport(result_id=result_id)
-    return {"items": ls.diagnostics.diagnostics(doc),
-            "kind": types.DocumentDiagnosticReportKind.Full.value, "resultId": result_id}
+    items = ",".join(ls.diagnostics.diagnostics(doc))
+    kind = types.DocumentDiagnosticReportKind.Full.value
+    return JsonText(
+        f'{{"items":[{items}],"kind":"{kind}","resultId":{json.dumps(result_id)}}}')
 
 
 def register(server: LayerwiseServer) -> None:

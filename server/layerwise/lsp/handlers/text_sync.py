@@ -6,10 +6,11 @@ but never analysed as a Dockerfile; build contexts follow the ignore files on di
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from lsprotocol import types
 
+from .. import json_params
 from . import lifecycle
 from .diagnostics import is_ignore_file
 
@@ -24,13 +25,14 @@ def text_document_did_open(ls: LayerwiseServer, params: types.DidOpenTextDocumen
     ls.diagnostics.opened(doc)
 
 
-def text_document_did_change(ls: LayerwiseServer,
-                             params: types.DidChangeTextDocumentParams) -> None:
-    """Apply the edits; diagnostics follow when the loop is free.
+def text_document_did_change(ls: LayerwiseServer, params: Any) -> None:
+    """Apply the edits (``params`` as JSON, see :meth:`LayerwiseServer.json_notification`);
+    diagnostics follow once every message received is handled.
 
     An edited ignore file re-reads the build contexts from disk if the client does not watch it.
     """
-    doc = ls.documents.change(params)
+    change = json_params.did_change(params)
+    doc = ls.documents.change(change.uri, change.version, change.changes)
     if doc is None:
         return
     if not is_ignore_file(doc.uri):
@@ -67,7 +69,7 @@ def text_document_did_close(ls: LayerwiseServer,
 def register(server: LayerwiseServer) -> None:
     """Register the text synchronisation handlers."""
     server.feature(types.TEXT_DOCUMENT_DID_OPEN)(text_document_did_open)
-    server.feature(types.TEXT_DOCUMENT_DID_CHANGE)(text_document_did_change)
+    server.json_notification(types.TEXT_DOCUMENT_DID_CHANGE, text_document_did_change)
     server.feature(types.TEXT_DOCUMENT_DID_SAVE,
                    types.SaveOptions(include_text=False))(text_document_did_save)
     server.feature(types.TEXT_DOCUMENT_DID_CLOSE)(text_document_did_close)

@@ -88,7 +88,9 @@ _CERT_NAMES = lazy_pattern(r"(?:^|[._-])(?:ca|cacert|chain|fullchain|bundle|cert
 def _matches(path: str, pattern: str) -> bool:
     if "/" in pattern:
         return path == pattern or path.endswith("/" + pattern)
-    return fnmatchcase(posixpath.basename(path), pattern)
+    name = posixpath.basename(path)
+    # fnmatch compiles each pattern to a regex: only the globs need one
+    return fnmatchcase(name, pattern) if "*" in pattern else name == pattern
 
 
 @lru_cache(maxsize=65536)

@@ -3,8 +3,12 @@
 from __future__ import annotations
 
 import textwrap
+from dataclasses import FrozenInstanceError
+
+import pytest
 
 from layerwise.model.analysis import analyze
+from layerwise.model.layers import LayerPath
 from layerwise.syntax.span import Span
 
 
@@ -105,3 +109,21 @@ def test_exec_form_shell_script() -> None:
     (layer,) = _layers('FROM alpine\nRUN ["sh", "-c", "mkdir -p /data && rm -rf /tmp/x"]\n')
     assert [p.path for p in layer.created] == ["/data"]
     assert layer.created[0].span == Span.of(1, 27, 1, 32)
+
+
+def test_paths_and_package_words_are_located_on_demand_and_compare_by_position() -> None:
+    text = ("FROM alpine\nRUN --mount=type=cache,target=/var/cache/apk \\\n"
+            "    apk add --no-cache curl && mkdir /out\n")
+    (layer,) = _layers(text)
+    (package,) = layer.packages
+    assert package.manager_span == Span.of(2, 4, 2, 7)
+    assert package.action_span == Span.of(2, 8, 2, 11)
+    (made,) = layer.created
+    assert made.span == Span.of(2, 37, 2, 41)
+    assert made == LayerPath(made.effect, Span.of(2, 37, 2, 41))
+    assert hash(made) == hash(LayerPath(made.effect, made.span))
+    assert layer.mounts[0].span == Span.of(1, 4, 1, 44)
+    (again,) = analyze(text).layers
+    assert again == layer and again.packages == layer.packages
+    with pytest.raises(FrozenInstanceError):
+        made.effect = made.effect  # type: ignore[misc]

@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+from dataclasses import FrozenInstanceError
+
+import pytest
+
 from layerwise.syntax.nodes import Blank, Comment, Directive, Instruction
 from layerwise.syntax.parser import parse
 from layerwise.syntax.source import decode
@@ -132,3 +136,29 @@ def test_utf16_file_is_reported() -> None:
     decoded = decode("FROM a\n".encode("utf-16"))
     assert decoded.text == "FROM a\n"
     assert "UTF-16" in decoded.problems[0].message
+
+
+def test_tokens_and_flags_locate_themselves_across_continuation_lines() -> None:
+    text = "FROM a\nCOPY --chown=app:app \\\n  --from=build /out /app\n"
+    copy = _only(text)
+    chown, source = copy.flags
+    assert chown.span == Span.of(1, 5, 1, 20)
+    assert (chown.name_span, chown.value_span) == (Span.of(1, 7, 1, 12), Span.of(1, 13, 1, 20))
+    assert source.value_span == Span.of(2, 9, 2, 14)
+    assert copy.words[1].span == Span.of(2, 20, 2, 24)
+    assert copy.args.span == Span.of(2, 15, 2, 24)
+    again = _only(text)
+    assert again.flags == copy.flags and hash(again.flags) == hash(copy.flags)
+    assert again.words == copy.words and hash(again.words) == hash(copy.words)
+    assert copy.words[0] != copy.words[1]
+    with pytest.raises(FrozenInstanceError):
+        copy.args.value = "x"  # type: ignore[misc]
+
+
+def test_flag_option_values_and_their_spans() -> None:
+    inst = _only("FROM a\nRUN --mount=type=secret,ID=s,required make\n")
+    mount = inst.flag("mount")
+    assert mount is not None
+    assert mount.option_values() == (("type", "secret"), ("id", "s"), ("required", None))
+    assert [span for _, _, span in mount.options()] == [
+        Span.of(1, 12, 1, 23), Span.of(1, 24, 1, 28), Span.of(1, 29, 1, 37)]

@@ -8,13 +8,12 @@ from __future__ import annotations
 
 import posixpath
 from collections.abc import Callable, Iterable, Iterator, Mapping
-from dataclasses import dataclass
 from fnmatch import fnmatchcase
 from itertools import pairwise
 from typing import NamedTuple
 
 from layerwise.model.shell import Command, Option, Script, Word, getopt, shell_argv
-from layerwise.syntax.frozen import fast_init
+from layerwise.record import record
 
 _GLOB = frozenset("*?[")
 _DECLARATIONS = frozenset({"", "export", "declare", "typeset", "local", "readonly"})
@@ -24,8 +23,7 @@ _INLINE_CODE = frozenset({"-c", "-m", "-e", "-E", "-r", "--eval"})
 _PACKAGE_FILES = (".deb", ".rpm", ".apk", ".whl", ".gem", ".tgz", ".tar.gz", ".zip")
 
 
-@fast_init
-@dataclass(frozen=True, slots=True)
+@record
 class PathEffect:
     """A path that one command creates, removes, modifies or reads, with the word at fault."""
 
@@ -45,8 +43,7 @@ class PathEffect:
         return all(_match(p, t) for p, t in zip(mine, theirs, strict=False))
 
 
-@fast_init
-@dataclass(frozen=True, slots=True)
+@record
 class PackageOp:
     """A package-manager operation such as ``apt-get install -y curl``."""
 
@@ -67,8 +64,7 @@ class PackageOp:
         return next((f for f in reversed(self.flags) if f.name in names), None)
 
 
-@fast_init
-@dataclass(frozen=True, slots=True)
+@record
 class Effects:
     """The filesystem effects of one RUN script."""
 
@@ -493,16 +489,19 @@ class _State:
         """Apply one command."""
         self.index, self.command = index, command
         program = command.program
-        if program in _DECLARATIONS or program == "unset":
+        if program is None:
+            program = ""
+        elif program in _DECLARATIONS or program == "unset":
             self.assign(command)
         if command.redirects:
             self.redirects(command)
-        handler = _handler(command, program or "")
+        handler = _HANDLERS.get(program) or _other_handler(command, program)
         if handler is not None:
             handler(self, command)
-        op = _package_op(command, program or "", index)
-        if op is not None:
-            self.package(op)
+        if program in _MANAGERS or program.startswith(_MANAGER_PREFIXES):
+            op = _package_op(command, program, index)
+            if op is not None:
+                self.package(op)
 
     def assign(self, command: Command) -> None:
         """Track ``X=1``, ``export X=1`` and ``unset X`` (unknown when they may not run)."""
@@ -590,12 +589,9 @@ def _local_package(text: str) -> bool:
     return text.startswith(("/", "./", "../")) or text.endswith(_PACKAGE_FILES)
 
 
-def _handler(command: Command, program: str) -> Callable[[_State, Command], None] | None:
-    """The handler for a command running ``program``: by name, any python, or a program run by
-    its path."""
-    handler = _HANDLERS.get(program)
-    if handler is not None:
-        return handler
+def _other_handler(command: Command, program: str) -> Callable[[_State, Command], None] | None:
+    """The handler for a command running ``program`` that has none by name: any python, or a
+    program run by its path."""
     if program.startswith("python"):
         return _execute
     return _run_file if "/" in (command.name.value or "") else None
@@ -621,6 +617,11 @@ def _streams_download(command: Command) -> bool:
         out = next((o for o in reversed(opts) if o.name in ("-O", "--output-document")), None)
         return out is not None and out.value is not None and out.value.value == "-"
     return False
+
+
+#: Programs that may run a package manager besides those of ``_MANAGERS``: pip3.12, python3 -m
+#: pip, dnf5.
+_MANAGER_PREFIXES = ("pip", "python", "dnf5")
 
 
 def _manager(command: Command, program: str) -> tuple[str, int, tuple[Word, ...]] | None:

@@ -4,12 +4,12 @@ from __future__ import annotations
 
 import posixpath
 from collections.abc import Mapping
-from dataclasses import dataclass
 
 from ..memo import IdentityMemo
-from ..syntax.frozen import fast_init
+from ..record import record
 from ..syntax.grammar import TARGET_KEYS, mount_type
 from ..syntax.nodes import Heredoc, Instruction, LogicalLine, Token
+from ..syntax.slots import refuse, setters
 from ..syntax.span import Position, Span
 from .effects import Effects, PackageOp, PathEffect, script_effects
 from .scopes import Scope
@@ -22,11 +22,11 @@ _SHELLS = frozenset({"sh", "bash", "dash", "ash", "zsh", "ksh", "busybox"})
 #: layer reads: index, stage, working directory, known variable values, shell, escape.
 #: The parser reuses unchanged instruction objects.
 _LAYERS: IdentityMemo[Layer] = IdentityMemo(8192)
+_LAYER_INSTRUCTIONS = frozenset({"RUN", "COPY", "ADD"})
 _ARCHIVES = (".tar", ".tar.gz", ".tgz", ".tar.bz2", ".tbz2", ".tar.xz", ".txz", ".tar.zst")
 
 
-@fast_init
-@dataclass(frozen=True, slots=True)
+@record
 class ShellSource:
     """Shell text that a RUN executes, mapped back to the Dockerfile.
 
@@ -56,13 +56,36 @@ class ShellSource:
         return Span(self.position(start), self.position(max(start, end)))
 
 
-@fast_init
-@dataclass(frozen=True, slots=True)
 class LayerPath:
-    """A path a layer creates, modifies, removes or reads, and the token that says so."""
+    """A path a layer creates, modifies, removes or reads, and the token that says so.
+
+    Without a ``span``, it is worked out on first use from ``at``: the effect's shell source
+    (RUN) or the source token (COPY, ADD).
+    """
+
+    __slots__ = ("_at", "_span", "effect")
 
     effect: PathEffect
-    span: Span
+    _at: ShellSource | Token | None
+    _span: Span | None
+
+    def __init__(self, effect: PathEffect, span: Span | None = None,
+                 at: ShellSource | Token | None = None) -> None:
+        _path_effect(self, effect)
+        _path_at(self, at)
+        _path_span(self, span)
+
+    @property
+    def span(self) -> Span:
+        """Where the path is written."""
+        span = self._span
+        if span is None:
+            at = self._at
+            assert at is not None, "a LayerPath needs a span or where to find it"
+            span = at.span if isinstance(at, Token) else at.span(self.effect.start,
+                                                                   self.effect.end)
+            _path_span(self, span)
+        return span
 
     @property
     def path(self) -> str:
@@ -78,19 +101,70 @@ class LayerPath:
         """Tell whether ``path`` is this path or, for recursive effects, below it."""
         return self.effect.covers(path)
 
+    def __eq__(self, other: object) -> bool:
+        if not isinstance(other, LayerPath):
+            return NotImplemented
+        return self.effect == other.effect and self.span == other.span
 
-@fast_init
-@dataclass(frozen=True, slots=True)
+    def __hash__(self) -> int:
+        return hash((self.effect, self.span))
+
+    def __repr__(self) -> str:
+        return f"LayerPath(effect={self.effect!r}, span={self.span!r})"
+
+    __setattr__ = __delattr__ = refuse
+
+
+_path_effect, _path_at, _path_span = setters(LayerPath, "effect", "_at", "_span")
+
+
 class LayerPackages:
-    """A package-manager command in a RUN, with the positions of its words."""
+    """A package-manager command in a RUN, with the positions of its words (worked out on first
+    use)."""
+
+    __slots__ = ("_source", "op")
 
     op: PackageOp
-    manager_span: Span
-    action_span: Span | None
+    _source: ShellSource
+
+    def __init__(self, op: PackageOp, source: ShellSource) -> None:
+        _packages_op(self, op)
+        _packages_source(self, source)
+
+    @property
+    def manager_span(self) -> Span:
+        """The package manager's name (``apt-get``, ``python -m pip``)."""
+        return self._source.span(*self.op.manager_span)
+
+    @property
+    def action_span(self) -> Span | None:
+        """The action (``install``), if one is given."""
+        action = self.op.action_span
+        return None if action is None else self._source.span(*action)
+
+    def __eq__(self, other: object) -> bool:
+        if not isinstance(other, LayerPackages):
+            return NotImplemented
+        return self._key() == other._key()
+
+    def __hash__(self) -> int:
+        return hash(self._key())
+
+    def _key(self) -> tuple[object, ...]:
+        """What equality compares: the operation and the spans of its words."""
+        return self.op, self.manager_span, self.action_span
+
+    def __repr__(self) -> str:
+        return (f"LayerPackages(op={self.op!r}, manager_span={self.manager_span!r}, "
+                f"action_span={self.action_span!r})")
+
+    __setattr__ = __delattr__ = refuse
 
 
-@fast_init
-@dataclass(frozen=True, slots=True)
+_packages_op, _packages_source = setters(LayerPackages, "op", "_source")
+
+
+@record
 class Mount:
     """A ``RUN --mount``: its type and where it is mounted."""
 
@@ -100,8 +174,7 @@ class Mount:
     span: Span
 
 
-@fast_init
-@dataclass(frozen=True, slots=True)
+@record
 class Layer:
     """One filesystem layer: a RUN, COPY or ADD and its effects."""
 
@@ -148,6 +221,8 @@ def build_layers(instructions: tuple[Instruction, ...], stages: tuple[Stage, ...
                  escape: str) -> tuple[Layer, ...]:
     """The layers of every stage, in file order (``cwd`` from :func:`workdirs`)."""
     layers: list[Layer] = []
+    scope: Scope | None = None
+    env: tuple[dict[str, str], tuple[tuple[str, str | None], ...]] = ({}, ())
     for stage in stages:
         shell_ok = True
         for i in stage.instructions:
@@ -155,16 +230,17 @@ def build_layers(instructions: tuple[Instruction, ...], stages: tuple[Stage, ...
             name = inst.name
             if name == "SHELL" and inst.json and inst.exec_args:
                 shell_ok = posixpath.basename(inst.exec_args[0].value) in _SHELLS
-            elif name in ("RUN", "COPY", "ADD"):
-                scope = scopes[i]  # consecutive instructions share scope objects
-                env = _ENVS.get(scope, None, _env, scope)
+            elif name in _LAYER_INSTRUCTIONS:
+                if scopes[i] is not scope:  # consecutive instructions share scope objects
+                    scope = scopes[i]
+                    env = _ENVS.get(scope, None, _env, scope)
                 key = (i, stage.index, cwd[i], env[1], shell_ok, escape)
                 if name == "RUN":
                     layer = _LAYERS.get(inst, key, _run_layer, inst, i, stage.index, cwd[i],
                                         env[0], shell_ok)
                 else:
                     layer = _LAYERS.get(inst, key, _copy_layer, inst, i, stage.index, cwd[i],
-                                        scope, escape)
+                                        scopes[i], escape)
                 layers.append(layer)
     return tuple(layers)
 
@@ -185,25 +261,35 @@ _ENVS: IdentityMemo[tuple[dict[str, str], tuple[tuple[str, str | None], ...]]] =
 def _run_layer(inst: Instruction, index: int, stage: int, workdir: str,
                env: Mapping[str, str], shell_ok: bool) -> Layer:
     """Read a RUN's shell (command line and heredocs) into a layer."""
-    mounts = tuple(_mounts(inst))
+    mounts = _mounts(inst) if inst.flags else ()
     targets = [m.target for m in mounts if m.target]
     sources = _sources(inst) if shell_ok else ()
-    created: list[LayerPath] = []
-    modified: list[LayerPath] = []
-    removed: list[LayerPath] = []
-    inputs: list[LayerPath] = []
-    packages: list[LayerPackages] = []
+    created: tuple[LayerPath, ...] = ()
+    modified: tuple[LayerPath, ...] = ()
+    removed: tuple[LayerPath, ...] = ()
+    inputs: tuple[LayerPath, ...] = ()
+    packages: tuple[LayerPackages, ...] = ()
     for source in sources:
         effects: Effects = script_effects(source.script, workdir, env)
-        for out, found in ((created, effects.created), (modified, effects.modified),
-                           (removed, effects.removed), (inputs, effects.inputs)):
-            out.extend(LayerPath(e, source.span(e.start, e.end)) for e in found
-                       if not targets or not any(_under(e.path, t) for t in targets))
-        for op in effects.packages:
-            action = source.span(*op.action_span) if op.action_span else None
-            packages.append(LayerPackages(op, source.span(*op.manager_span), action))
-    return Layer(index, stage, "RUN", workdir, tuple(created), tuple(modified), tuple(removed),
-                 tuple(inputs), tuple(packages), mounts, sources)
+        created += _located(effects.created, source, targets)
+        modified += _located(effects.modified, source, targets)
+        removed += _located(effects.removed, source, targets)
+        inputs += _located(effects.inputs, source, targets)
+        if effects.packages:
+            packages += tuple([LayerPackages(op, source) for op in effects.packages])
+    return Layer(index, stage, "RUN", workdir, created, modified, removed, inputs, packages,
+                 mounts, sources)
+
+
+def _located(found: tuple[PathEffect, ...], source: ShellSource,
+             targets: list[str]) -> tuple[LayerPath, ...]:
+    """The paths of one shell source's effects, but those under a mount target."""
+    if not found:
+        return ()
+    if not targets:
+        return tuple([LayerPath(e, None, source) for e in found])
+    return tuple([LayerPath(e, None, source) for e in found
+                  if not any(_under(e.path, t) for t in targets)])
 
 
 def _sources(inst: Instruction) -> tuple[ShellSource, ...]:
@@ -247,17 +333,17 @@ def _exec_source(inst: Instruction) -> tuple[ShellSource, ...]:
     return (_source(token.value, logical, 0, len(token.value) + 1, start.line),)
 
 
-def _mounts(inst: Instruction) -> list[Mount]:
+def _mounts(inst: Instruction) -> tuple[Mount, ...]:
     """The RUN's ``--mount`` flags."""
     mounts = []
     for flag in inst.flags_named("mount"):
-        options = flag.options()
-        values = {key: value for key, value, _ in options}
+        options = flag.option_values()
+        values = dict(options)
         target = next((values[k] for k in TARGET_KEYS if values.get(k)), None)
         if target is not None:
             target = posixpath.normpath(target) if target.startswith("/") else None
         mounts.append(Mount(mount_type(options), target, values, flag.span))
-    return mounts
+    return tuple(mounts)
 
 
 def _copy_layer(inst: Instruction, index: int, stage: int, workdir: str, scope: Scope,
@@ -285,20 +371,20 @@ def _copy_path(inst: Instruction, token: Token, dest: str, into_dir: bool,
     marker = source.lstrip("0123456789<-").strip("'\"")
     if source.startswith("<<") and marker in heredocs:
         path = posixpath.join(dest, marker) if into_dir else dest
-        return LayerPath(PathEffect(path, "heredoc", -1, 0, 0), token.span)
+        return LayerPath(PathEffect(path, "heredoc", -1, 0, 0), None, token)
     remote = source.startswith(("http://", "https://", "git@")) or source.endswith(".git")
     if inst.name == "ADD" and remote:
         name = posixpath.basename(source.split("?", 1)[0].rstrip("/")) or "download"
         path = posixpath.join(dest, name) if into_dir else dest
-        return LayerPath(PathEffect(path, "download", -1, 0, 0, value.exact), token.span)
+        return LayerPath(PathEffect(path, "download", -1, 0, 0, value.exact), None, token)
     if inst.name == "ADD" and source.lower().endswith(_ARCHIVES):
-        return LayerPath(PathEffect(dest, "extract", -1, 0, 0, value.exact, True), token.span)
+        return LayerPath(PathEffect(dest, "extract", -1, 0, 0, value.exact, True), None, token)
     whole = source in (".", "./", "/") or source.endswith("/") or any(c in source for c in "*?[")
     if whole:
-        return LayerPath(PathEffect(dest, "copy", -1, 0, 0, value.exact, True), token.span)
+        return LayerPath(PathEffect(dest, "copy", -1, 0, 0, value.exact, True), None, token)
     name = posixpath.basename(source.rstrip("/"))
     path = posixpath.join(dest, name) if into_dir else dest
-    return LayerPath(PathEffect(path, "copy", -1, 0, 0, value.exact, True), token.span)
+    return LayerPath(PathEffect(path, "copy", -1, 0, 0, value.exact, True), None, token)
 
 
 def _under(path: str, root: str) -> bool:

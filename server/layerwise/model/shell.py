@@ -9,7 +9,6 @@ from __future__ import annotations
 import itertools
 from bisect import bisect_left
 from collections.abc import Callable, Collection, Iterator, Sequence
-from dataclasses import dataclass, replace
 from functools import lru_cache
 from typing import NamedTuple
 
@@ -17,25 +16,55 @@ import tree_sitter
 import tree_sitter_bash
 from tree_sitter import Node
 
-from ..syntax.frozen import fast_init
+from ..record import record, replace
 
-_PARSER = tree_sitter.Parser(tree_sitter.Language(tree_sitter_bash.language()))
+_LANGUAGE = tree_sitter.Language(tree_sitter_bash.language())
+_PARSER = tree_sitter.Parser(_LANGUAGE)
+
+
+def _kind(name: str, named: bool = True) -> int:
+    """The symbol id (``Node.kind_id``) of a node type: cheaper to read and compare than
+    ``Node.type``."""
+    kind = _LANGUAGE.id_for_node_kind(name, named)
+    if kind is None:
+        raise LookupError(f"tree-sitter-bash has no node type {name!r}")
+    return kind
+
 
 SHELLS = frozenset({"sh", "bash", "dash", "ash", "zsh", "ksh", "mksh"})
-_DYNAMIC = frozenset(
-    {
-        "simple_expansion",
-        "expansion",
-        "command_substitution",
-        "process_substitution",
-        "arithmetic_expansion",
-        "brace_expression",
-        "array",
-        "ERROR",
-    }
-)
-_REDIRECTS = frozenset({"file_redirect", "heredoc_redirect", "herestring_redirect"})
-_SUBSTITUTIONS = frozenset({"command_substitution", "process_substitution"})
+_ERROR = _kind("ERROR")
+_WORD = _kind("word")
+_COMMAND_NAME = _kind("command_name")
+_ASSIGNMENT = _kind("variable_assignment")
+_COMMENT = _kind("comment")
+_LIST = _kind("list")
+_PIPELINE = _kind("pipeline")
+_STRING = _kind("string")
+_DO_GROUP = _kind("do_group")
+_FILE_DESCRIPTOR = _kind("file_descriptor")
+_VARIABLE_NAME = _kind("variable_name")
+_HEREDOC_REDIRECT = _kind("heredoc_redirect")
+_HEREDOC_START = _kind("heredoc_start")
+_HEREDOC_BODY = _kind("heredoc_body")
+_QUOTE = _kind('"', False)
+_APPEND = _kind("+=", False)
+_OR = _kind("||", False)
+_PIPE = _kind("|", False)
+_WRITES_IN = _kind(">(", False)
+_HEREDOC_OPS = {_kind(op, False): op for op in ("<<", "<<-")}
+_SEPARATORS = {_kind(op, False): op for op in ("&&", "||", ";", "&")}
+_DYNAMIC = frozenset(map(_kind, (
+    "simple_expansion", "expansion", "command_substitution", "process_substitution",
+    "arithmetic_expansion", "brace_expression", "array", "ERROR")))
+_EXPANSIONS = frozenset(map(_kind, ("simple_expansion", "expansion")))
+_REDIRECTS = frozenset(map(_kind, ("file_redirect", "heredoc_redirect", "herestring_redirect")))
+_SUBSTITUTIONS = frozenset(map(_kind, ("command_substitution", "process_substitution")))
+#: Named node types (``Node.is_named``), and those but comments: the words of a command.
+_NAMED = frozenset(
+    kind for kind in range(_LANGUAGE.node_kind_count) if _LANGUAGE.node_kind_is_named(kind)
+) | {_ERROR}
+_ARGUMENTS = _NAMED - {_COMMENT}
+_HEREDOC_SKIPPED = frozenset(map(_kind, ("heredoc_end", "heredoc_content", "comment")))
 _QUOTING = frozenset("'\"\\$")
 # wrapper -> (short options taking a value, operands before the wrapped command)
 _WRAPPERS: dict[str, tuple[str, int]] = {
@@ -59,8 +88,7 @@ _WRAPPERS: dict[str, tuple[str, int]] = {
 _ANSI_C = dict(zip("ntrabeEfv\\'\"?", "\n\t\r\a\b\x1b\x1b\f\v\\'\"?", strict=True))
 
 
-@fast_init
-@dataclass(frozen=True, slots=True)
+@record
 class Word:
     """One shell word: source text, static value (None when it expands) and code-point span."""
 
@@ -72,8 +100,7 @@ class Word:
     parts: tuple[tuple[str, bool], ...] = ()
 
 
-@fast_init
-@dataclass(frozen=True, slots=True)
+@record
 class Redirect:
     """A redirection such as ``> F``, ``2>&1``, ``<<EOF`` or ``<<< s``."""
 
@@ -84,8 +111,7 @@ class Redirect:
     body: Word | None = None  # heredoc body; its value honours quoting and "<<-"
 
 
-@fast_init
-@dataclass(frozen=True, slots=True)
+@record
 class Command:
     """One simple command with the context it runs in."""
 
@@ -110,8 +136,7 @@ class Command:
         return None if value is None else value.rpartition("/")[2]
 
 
-@fast_init
-@dataclass(frozen=True, slots=True)
+@record
 class Script:
     """A parsed RUN script: its commands in execution order and whether the parse was clean."""
 
@@ -120,8 +145,7 @@ class Script:
     has_error: bool
 
 
-@fast_init
-@dataclass(frozen=True, slots=True)
+@record
 class Option:
     """A command-line option and its value, if it takes one."""
 
@@ -183,34 +207,33 @@ def getopt(
     """
     opts: list[Option] = []
     operands: list[Word] = []
-    n = len(args)
-    i = 0
-    while i < n:
-        word = args[i]
-        head = word.value if word.value is not None else _head(word)
-        i += 1
-        if head == "--":
-            operands.extend(args[i:])
-            break
-        if len(head) < 2 or head[0] != "-":
+    rest = iter(args)
+    for word in rest:
+        head = word.value
+        if head is None:
+            head = _head(word)
+        if head[:1] != "-" or head == "-":
             operands.append(word)
             if posix:
-                operands.extend(args[i:])
+                operands.extend(rest)
                 break
             continue
-        if head.startswith("--") or not clusters:
+        if head == "--":
+            operands.extend(rest)
+            break
+        if head[1] == "-" or not clusters:
             name, eq, _ = head.partition("=")
             value = _tail(word, len(name) + 1) if eq else None
-            if value is None and name in long and i < n:
-                value, i = args[i], i + 1
+            if value is None and name in long:
+                value = next(rest, None)
             opts.append(Option(name, word, value))
             continue
         for k in range(1, len(head)):
             letter = head[k]
             if letter in short or letter in optional:
                 value = _tail(word, k + 1) if k + 1 < len(head) else None
-                if value is None and letter in short and i < n:
-                    value, i = args[i], i + 1
+                if value is None and letter in short:
+                    value = next(rest, None)
                 opts.append(Option("-" + letter, word, value))
                 break
             opts.append(Option("-" + letter, word))
@@ -392,13 +415,14 @@ def _unescape_heredoc(raw: str) -> str:
 
 def _static(node: Node) -> bool:
     """Tell whether a word node has no expansions (globs and braces count as literal)."""
-    return node.type not in _DYNAMIC and (node.child_count == 0 or all(map(_static, node.children)))
+    return node.kind_id not in _DYNAMIC and (
+        node.child_count == 0 or all(map(_static, node.children)))
 
 
 def _plain_variable(node: Node) -> str | None:
     """The name in ``$NAME`` or ``${NAME}``, else None."""
-    names = [c for c in node.children if c.is_named]
-    if len(names) != 1 or names[0].type != "variable_name" or node.child_count > 3:
+    names = node.named_children
+    if len(names) != 1 or names[0].kind_id != _VARIABLE_NAME or node.child_count > 3:
         return None
     name = names[0].text.decode("utf-8", "replace") if names[0].text else ""
     return name if name.isidentifier() else None
@@ -426,6 +450,7 @@ class _Walker:
         self.out = out
         self.ids = ids
         self.pos = pos  # own offset -> offset in the outermost text (nested shells)
+        self.plain = self.b2c is None and pos is None  # byte offsets are outermost offsets
         self.error = False
         self.last = -1  # index of the last command emitted at the current level
         self.substitutes = "(" in text or "`" in text  # else no $( ), <( ) or backticks to look for
@@ -448,6 +473,8 @@ class _Walker:
     def _span(self, node: Node) -> tuple[int, int]:
         """A node's span in the outermost text."""
         s, e = node.start_byte, node.end_byte
+        if self.plain:
+            return s, e
         if self.b2c is not None:
             s, e = self.b2c[s], self.b2c[e]
         return (s, e) if self.pos is None else self._abs(s, e)
@@ -467,36 +494,39 @@ class _Walker:
 
     def _word(self, node: Node) -> Word:
         """Build a Word from a word-like node."""
-        count = node.child_count
-        if count == 1 and node.type == "command_name":
+        kind = node.kind_id
+        if kind == _COMMAND_NAME and node.child_count == 1:
             node = node.children[0]
-            count = node.child_count
-        s, e = node.start_byte, node.end_byte
-        if self.b2c is not None:
-            s, e = self.b2c[s], self.b2c[e]
+            kind = node.kind_id
+        a = s = node.start_byte
+        b = e = node.end_byte
+        if not self.plain:
+            if self.b2c is not None:
+                s, e = self.b2c[s], self.b2c[e]
+            a, b = self._abs(s, e)
         raw = self.text[s:e]
-        a, b = (s, e) if self.pos is None else self._abs(s, e)
-        if (count == 0 and node.type != "ERROR") or _static(node):
+        # a word token has no children
+        if kind == _WORD or (kind != _ERROR and node.child_count == 0) or _static(node):
             return Word(raw, raw if _QUOTING.isdisjoint(raw) else _unquote(raw), a, b)
         parts: list[tuple[str, bool]] = []
         return Word(raw, None, a, b, tuple(parts) if self._parts(node, False, parts) else ())
 
     def _parts(self, node: Node, dquote: bool, out: list[tuple[str, bool]]) -> bool:
         """Collect literal and plain-variable pieces; False when something else expands."""
-        kind = node.type
-        if kind in ("simple_expansion", "expansion"):
+        kind = node.kind_id
+        if kind in _EXPANSIONS:
             name = _plain_variable(node)
             if name is not None:
                 out.append((name, True))
             return name is not None
         if _static(node):
             s, e = self._own(node)
-            if node.type != '"':
+            if kind != _QUOTE:
                 out.append((_unquote(self.text[s:e], dquote), False))
             return True
         if kind in _DYNAMIC:
             return False
-        inner = dquote or kind == "string"
+        inner = dquote or kind == _STRING
         return all(self._parts(c, inner, out) for c in node.children)
 
     def _empty(self, node: Node) -> Word:
@@ -508,13 +538,12 @@ class _Walker:
 
     def _walk(self, node: Node, ctx: _Ctx) -> None:
         """Dispatch on the node type; containers and unknown nodes walk their children."""
-        handler = _HANDLERS.get(node.type)
+        handler = _HANDLERS.get(node.kind_id)
         if handler is not None:
             handler(self, node, ctx)
             return
-        for child in node.children:
-            if child.is_named:
-                self._walk(child, ctx)
+        for child in node.named_children:
+            self._walk(child, ctx)
 
     def _emit(self, command: Command) -> int:
         """Append a command, then what it runs (wrapped command or ``sh -c`` script)."""
@@ -552,22 +581,23 @@ class _Walker:
 
     def _command(self, node: Node, ctx: _Ctx) -> None:
         """A simple command with its assignments, arguments and inline redirects."""
-        self._substitutions(node, ctx)
+        if self.substitutes:
+            self._substitutions(node, ctx)
         name: Word | None = None
         args: list[Word] = []
         redirects: list[Redirect] = []
         pairs: list[tuple[str, str | None]] = []
         for child in node.children:
-            kind = child.type
-            if kind == "command_name":
+            kind = child.kind_id
+            if kind == _COMMAND_NAME:
                 name = self._word(child)
-            elif kind == "variable_assignment" and name is None:
+            elif kind == _ASSIGNMENT and name is None:
                 pairs.append(self._pair(child))
             elif kind in _REDIRECTS:
                 self._redirect(child, ctx, redirects, [])
-            elif kind == "ERROR":
+            elif kind == _ERROR:
                 self.error = True
-            elif child.is_named and kind != "comment":
+            elif kind in _ARGUMENTS:
                 args.append(self._word(child))
         s, e = self._span(node)
         self._emit(
@@ -581,15 +611,15 @@ class _Walker:
         name = node.child_by_field_name("name")
         value = node.child_by_field_name("value")
         key = self._text(name) if name is not None else ""
-        if any(c.type == "+=" for c in node.children):
+        if any(c.kind_id == _APPEND for c in node.children):
             return key, None
         return key, "" if value is None else self._word(value).value
 
     def _assignments(self, node: Node, ctx: _Ctx) -> None:
         """Bare ``X=1 Y=2``: an assignment-only command."""
         self._substitutions(node, ctx)
-        nodes = [node] if node.type == "variable_assignment" else node.named_children
-        pairs = tuple(self._pair(n) for n in nodes if n.type == "variable_assignment")
+        nodes = [node] if node.kind_id == _ASSIGNMENT else node.named_children
+        pairs = tuple(self._pair(n) for n in nodes if n.kind_id == _ASSIGNMENT)
         s, e = self._span(node)
         self._emit(Command(self._empty(node), (), (), pairs, s, e, *ctx))
 
@@ -597,11 +627,9 @@ class _Walker:
         """``export``/``declare``/``local``/``readonly``/``unset`` as a command with assignments."""
         self._substitutions(node, ctx)
         keyword, *rest = node.children
-        pairs = tuple(self._pair(c) for c in rest if c.type == "variable_assignment")
+        pairs = tuple(self._pair(c) for c in rest if c.kind_id == _ASSIGNMENT)
         args = tuple(
-            self._word(c)
-            for c in rest
-            if c.is_named and c.type not in ("variable_assignment", "comment")
+            self._word(c) for c in rest if c.kind_id in _ARGUMENTS and c.kind_id != _ASSIGNMENT
         )
         s, e = self._span(node)
         self._emit(Command(self._word(keyword), args, (), pairs, s, e, *ctx))
@@ -611,24 +639,25 @@ class _Walker:
         left, *rest = node.children
         self._first(left, ctx, first or ctx)
         for child in rest:
-            if child.type == "||":
+            kind = child.kind_id
+            if kind == _OR:
                 ctx = ctx._replace(in_condition=True)
-            elif child.is_named:
+            elif kind in _NAMED:
                 self._walk(child, ctx)
 
     def _first(self, node: Node, ctx: _Ctx, first: _Ctx) -> None:
         """Walk ``node`` giving ``first`` to its leading command only (a pipe after a heredoc)."""
-        kind = node.type
-        if kind == "list":
+        kind = node.kind_id
+        if kind == _LIST:
             self._list(node, ctx, first)
-        elif kind == "pipeline":
+        elif kind == _PIPELINE:
             self._pipeline(node, first)
         else:
             self._walk(node, first)
 
     def _pipeline(self, node: Node, ctx: _Ctx) -> None:
         """``a | b``: each part runs in its own process."""
-        parts = [c for c in node.children if c.is_named and c.type != "comment"]
+        parts = [c for c in node.children if c.kind_id in _ARGUMENTS]
         last = len(parts) - 1
         for i, part in enumerate(parts):
             scope = (*ctx.scope, next(self.ids)) if last else ctx.scope
@@ -651,7 +680,7 @@ class _Walker:
     def _substitution(self, node: Node, ctx: _Ctx) -> None:
         """``$( … )``, backticks, ``<( … )`` and ``>( … )``: commands whose output is captured."""
         last = self.last
-        writes_in = node.children[0].type == ">(" if node.children else False
+        writes_in = node.child_count > 0 and node.children[0].kind_id == _WRITES_IN
         sub = _Ctx(
             writes_in, not writes_in, True, ctx.in_condition, False, (*ctx.scope, next(self.ids))
         )
@@ -663,11 +692,11 @@ class _Walker:
         """Walk the command substitutions in ``node`` (but not in its redirects)."""
         if not self.substitutes:
             return
-        if node.type in _SUBSTITUTIONS:
+        if node.kind_id in _SUBSTITUTIONS:
             self._substitution(node, ctx)
             return
         for child in node.children:
-            if child.child_count and child.type not in _REDIRECTS:
+            if child.child_count and child.kind_id not in _REDIRECTS:
                 self._substitutions(child, ctx)
 
     def _conditional(self, node: Node, ctx: _Ctx) -> None:
@@ -679,7 +708,7 @@ class _Walker:
     def _for(self, node: Node, ctx: _Ctx) -> None:
         """``for x in words; do …; done``."""
         for child in node.named_children:
-            if child.type == "do_group":
+            if child.kind_id == _DO_GROUP:
                 self._walk(child, ctx)
             else:
                 self._substitutions(child, ctx)
@@ -701,7 +730,7 @@ class _Walker:
         redirects: list[Redirect] = []
         tails: list[tuple[str, Node]] = []
         for child in node.children:
-            if child.type in _REDIRECTS:
+            if child.kind_id in _REDIRECTS:
                 self._redirect(child, ctx, redirects, tails)
         index = self.last
         if index < 0:
@@ -738,16 +767,16 @@ class _Walker:
         self, node: Node, ctx: _Ctx, out: list[Redirect], tails: list[tuple[str, Node]]
     ) -> None:
         """Collect a redirect (and, for heredocs, what tree-sitter nests inside it)."""
-        kind = node.type
-        if kind == "heredoc_redirect":
+        if node.kind_id == _HEREDOC_REDIRECT:
             self._heredoc(node, ctx, out, tails)
             return
         op = ""
         target: Word | None = None
         for child in node.children:
-            if child.type == "ERROR":
+            kind = child.kind_id
+            if kind == _ERROR:
                 self.error = True
-            elif child.is_named and child.type != "file_descriptor":
+            elif kind in _NAMED and kind != _FILE_DESCRIPTOR:
                 self._substitutions(child, ctx)
                 target = target or self._word(child)
             else:
@@ -765,22 +794,22 @@ class _Walker:
         extra: list[Redirect] = []
         pending = ""
         for child in node.children:
-            kind = child.type
-            if kind in ("<<", "<<-"):
-                op = kind
-            elif kind == "heredoc_start":
+            kind = child.kind_id
+            if kind in _HEREDOC_OPS:
+                op = _HEREDOC_OPS[kind]
+            elif kind == _HEREDOC_START:
                 delimiter = self._word(child)
-            elif kind == "heredoc_body":
+            elif kind == _HEREDOC_BODY:
                 body = child
             elif kind in _REDIRECTS:
                 self._redirect(child, ctx, extra, tails)
-            elif kind == "pipeline" and child.child_count and child.children[0].type == "|":
+            elif kind == _PIPELINE and child.child_count and child.children[0].kind_id == _PIPE:
                 tails.extend(("|", c) for c in child.named_children)
-            elif kind in ("&&", "||", ";", "&"):
-                pending = kind
-            elif kind == "ERROR":
+            elif kind in _SEPARATORS:
+                pending = _SEPARATORS[kind]
+            elif kind == _ERROR:
                 self.error = True
-            elif child.is_named and kind not in ("heredoc_end", "heredoc_content", "comment"):
+            elif kind in _NAMED and kind not in _HEREDOC_SKIPPED:
                 tails.append((pending, child))
         start = self._span(node)[0]
         end = delimiter.end if delimiter is not None else start + len(op)
@@ -799,7 +828,7 @@ class _Walker:
         quoted = delimiter is not None and delimiter.raw != delimiter.value
         if quoted:
             value: str | None = raw
-        elif any(c.type in _DYNAMIC for c in node.children):
+        elif any(c.kind_id in _DYNAMIC for c in node.children):
             self._substitutions(node, ctx)
             value = None
         else:
@@ -809,24 +838,27 @@ class _Walker:
         return Word(raw, value, a, b)
 
 
-_HANDLERS: dict[str, Callable[[_Walker, Node, _Ctx], None]] = {
-    "command": _Walker._command,
-    "list": _Walker._list,
-    "pipeline": _Walker._pipeline,
-    "redirected_statement": _Walker._redirected,
-    "negated_command": _Walker._negated,
-    "subshell": _Walker._subshell,
-    "command_substitution": _Walker._substitution,
-    "process_substitution": _Walker._substitution,
-    "variable_assignment": _Walker._assignments,
-    "variable_assignments": _Walker._assignments,
-    "declaration_command": _Walker._declaration,
-    "unset_command": _Walker._declaration,
-    "if_statement": _Walker._conditional,
-    "while_statement": _Walker._conditional,
-    "case_statement": _Walker._conditional,
-    "for_statement": _Walker._for,
-    "c_style_for_statement": _Walker._body,
-    "function_definition": _Walker._body,
-    "test_command": _Walker._substitutions,
+_HANDLERS: dict[int, Callable[[_Walker, Node, _Ctx], None]] = {
+    _kind(name): handler
+    for name, handler in (
+        ("command", _Walker._command),
+        ("list", _Walker._list),
+        ("pipeline", _Walker._pipeline),
+        ("redirected_statement", _Walker._redirected),
+        ("negated_command", _Walker._negated),
+        ("subshell", _Walker._subshell),
+        ("command_substitution", _Walker._substitution),
+        ("process_substitution", _Walker._substitution),
+        ("variable_assignment", _Walker._assignments),
+        ("variable_assignments", _Walker._assignments),
+        ("declaration_command", _Walker._declaration),
+        ("unset_command", _Walker._declaration),
+        ("if_statement", _Walker._conditional),
+        ("while_statement", _Walker._conditional),
+        ("case_statement", _Walker._conditional),
+        ("for_statement", _Walker._for),
+        ("c_style_for_statement", _Walker._body),
+        ("function_definition", _Walker._body),
+        ("test_command", _Walker._substitutions),
+    )
 }

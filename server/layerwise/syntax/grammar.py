@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 
 #: Flags each instruction takes; ``True`` marks a boolean flag (``--link`` or ``--link=false``).
 FLAGS: Mapping[str, Mapping[str, bool]] = {
@@ -37,9 +37,10 @@ SECURITY_VALUES = ("sandbox", "insecure")
 SHARING_VALUES = ("shared", "private", "locked")
 
 
-def mount_type(options: tuple[tuple[str, str | None, object], ...]) -> str:
-    """The ``type=`` of a ``--mount`` value (BuildKit's default is ``bind``)."""
-    for key, value, _ in options:
+def mount_type(options: Iterable[tuple[str, str | None] | tuple[str, str | None, object]]) -> str:
+    """The ``type=`` of a ``--mount`` value (BuildKit's default is ``bind``), from its
+    :meth:`~layerwise.syntax.nodes.Flag.options` or ``option_values``."""
+    for key, value, *_ in options:
         if key == "type" and value:
             return value.lower()
     return "bind"

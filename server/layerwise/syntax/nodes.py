@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 from bisect import bisect_right
-from dataclasses import dataclass, field
+from dataclasses import field
 
-from .frozen import fast_init
+from ..record import record
+from .slots import refuse, setters
 from .span import Position, Span
 
-# Spans are the most frequent allocation of a parse; ``tuple.__new__`` builds these NamedTuples
+# Spans are built in large numbers (on demand); ``tuple.__new__`` builds these NamedTuples
 # without their Python-level constructors, in about half the time.
 _new = tuple.__new__
 
@@ -19,17 +20,7 @@ INSTRUCTIONS = (
 )
 
 
-@fast_init
-@dataclass(frozen=True, slots=True)
-class Token:
-    """A piece of an instruction: its value and where it is written."""
-
-    value: str
-    span: Span
-
-
-@fast_init
-@dataclass(frozen=True, slots=True)
+@record
 class LogicalLine:
     """An instruction's text with continuations and comment lines removed, mapped to the source.
 
@@ -71,39 +62,150 @@ class LogicalLine:
         return _new(Span, (first, _new(Position, (line, col + end - base))))
 
 
-@fast_init
-@dataclass(frozen=True, slots=True)
+class Token:
+    """A piece of an instruction: its value and where it is written.
+
+    It keeps its offsets into the instruction's logical line; ``span`` is worked out from them
+    on first use (most tokens are never located).
+    """
+
+    __slots__ = ("_end", "_logical", "_span", "_start", "value")
+
+    value: str
+    _logical: LogicalLine
+    _start: int
+    _end: int
+    _span: Span | None
+
+    def __init__(self, value: str, logical: LogicalLine, start: int, end: int) -> None:
+        _token_value(self, value)
+        _token_logical(self, logical)
+        _token_start(self, start)
+        _token_end(self, end)
+        _token_span(self, None)
+
+    @property
+    def span(self) -> Span:
+        """Where the token is written."""
+        span: Span | None = self._span
+        if span is None:
+            span = self._logical.span(self._start, self._end)
+            _token_span(self, span)
+        return span
+
+    def __eq__(self, other: object) -> bool:
+        if not isinstance(other, Token):
+            return NotImplemented
+        return self.value == other.value and self.span == other.span
+
+    def __hash__(self) -> int:
+        return hash((self.value, self.span))
+
+    def __repr__(self) -> str:
+        return f"Token(value={self.value!r}, span={self.span!r})"
+
+    __setattr__ = __delattr__ = refuse
+
+
+_token_value, _token_logical, _token_start, _token_end, _token_span = setters(
+    Token, "value", "_logical", "_start", "_end", "_span")
+
+
 class Flag:
-    """A builder flag such as ``--from=build`` (``name`` is ``from``)."""
+    """A builder flag such as ``--from=build`` (``name`` is ``from``).
+
+    ``word`` is the flag as BuildKit reads it (quotes removed); the spans are worked out on first
+    use from offsets into the instruction's logical line.
+    """
+
+    __slots__ = ("_end", "_eq", "_logical", "_start", "name", "value", "word")
 
     name: str
     value: str | None
-    span: Span
-    name_span: Span
-    value_span: Span | None
     word: str
+    _logical: LogicalLine
+    _start: int
+    _eq: int  # offset of "=" (-1 without a value)
+    _end: int
 
-    def options(self) -> tuple[tuple[str, str | None, Span], ...]:
-        """Split a ``--mount=type=cache,target=/x`` value into ``(key, value, span)`` items."""
-        if self.value is None or self.value_span is None:
+    def __init__(self, name: str, value: str | None, word: str, logical: LogicalLine,
+                 start: int, eq: int, end: int) -> None:
+        _flag_name(self, name)
+        _flag_value(self, value)
+        _flag_word(self, word)
+        _flag_logical(self, logical)
+        _flag_start(self, start)
+        _flag_eq(self, eq)
+        _flag_end(self, end)
+
+    @property
+    def span(self) -> Span:
+        """The whole flag, from ``--``."""
+        return self._logical.span(self._start, self._end)
+
+    @property
+    def name_span(self) -> Span:
+        """The name, after ``--`` and before ``=``."""
+        eq = self._eq
+        return self._logical.span(self._start + 2, self._end if eq < 0 else eq)
+
+    @property
+    def value_span(self) -> Span | None:
+        """The value after ``=``, or None without one."""
+        eq = self._eq
+        return None if eq < 0 else self._logical.span(eq + 1, self._end)
+
+    def __eq__(self, other: object) -> bool:
+        if not isinstance(other, Flag):
+            return NotImplemented
+        return self._key() == other._key()
+
+    def __hash__(self) -> int:
+        return hash(self._key())
+
+    def _key(self) -> tuple[object, ...]:
+        """What equality compares: the fields and spans a dataclass would."""
+        return self.name, self.value, self.word, self.span, self.name_span, self.value_span
+
+    def option_values(self) -> tuple[tuple[str, str | None], ...]:
+        """Split a ``--mount=type=cache,target=/x`` value into ``(key, value)`` items (keys
+        stripped and lower-cased, ``None`` for a key without ``=``)."""
+        if self.value is None:
             return ()
-        out: list[tuple[str, str | None, Span]] = []
-        line, col = self.value_span.start
-        single_line = self.value_span.start.line == self.value_span.end.line
-        offset = 0
+        out: list[tuple[str, str | None]] = []
         for part in self.value.split(","):
             key, sep, val = part.partition("=")
-            if single_line:
-                span = Span.of(line, col + offset, line, col + offset + len(part))
-            else:
-                span = self.value_span
-            out.append((key.strip().lower(), val if sep else None, span))
+            out.append((key.strip().lower(), val if sep else None))
+        return tuple(out)
+
+    def options(self) -> tuple[tuple[str, str | None, Span], ...]:
+        """:meth:`option_values` with the span of each item."""
+        text, value_span = self.value, self.value_span
+        if text is None or value_span is None:
+            return ()
+        line, col = value_span.start
+        single_line = line == value_span.end.line
+        out: list[tuple[str, str | None, Span]] = []
+        offset = 0
+        for part, (key, value) in zip(text.split(","), self.option_values(), strict=True):
+            span = Span.of(line, col + offset, line, col + offset + len(part)) \
+                if single_line else value_span
+            out.append((key, value, span))
             offset += len(part) + 1
         return tuple(out)
 
+    def __repr__(self) -> str:
+        return (f"Flag(name={self.name!r}, value={self.value!r}, span={self.span!r}, "
+                f"word={self.word!r})")
 
-@fast_init
-@dataclass(frozen=True, slots=True)
+    __setattr__ = __delattr__ = refuse
+
+
+_flag_name, _flag_value, _flag_word, _flag_logical, _flag_start, _flag_eq, _flag_end = setters(
+    Flag, "name", "value", "word", "_logical", "_start", "_eq", "_end")
+
+
+@record
 class KeyValue:
     """An ``ENV``/``LABEL``/``ARG`` entry; ``value`` keeps BuildKit's raw form (quotes included)."""
 
@@ -112,8 +214,7 @@ class KeyValue:
     legacy: bool = False
 
 
-@fast_init
-@dataclass(frozen=True, slots=True)
+@record
 class Heredoc:
     """A here-document attached to RUN, COPY or ADD."""
 
@@ -134,8 +235,7 @@ class Heredoc:
         return "".join(line.lstrip("\t") for line in self.content.splitlines(keepends=True))
 
 
-@fast_init
-@dataclass(frozen=True, slots=True)
+@record
 class Instruction:
     """One instruction, from its keyword to the end of its last continuation or heredoc line.
 
@@ -199,8 +299,7 @@ class Instruction:
         return tuple(f for f in self.flags if f.name == name)
 
 
-@fast_init
-@dataclass(frozen=True, slots=True)
+@record
 class Comment:
     """A comment line (``# ...``) outside any instruction."""
 
@@ -210,8 +309,7 @@ class Comment:
     end_line: int
 
 
-@fast_init
-@dataclass(frozen=True, slots=True)
+@record
 class Directive:
     """A parser directive (``# syntax=``, ``# escape=``, ``# check=``) honoured by BuildKit."""
 
@@ -223,8 +321,7 @@ class Directive:
     end_line: int
 
 
-@fast_init
-@dataclass(frozen=True, slots=True)
+@record
 class Blank:
     """A line with nothing but whitespace."""
 
@@ -235,8 +332,7 @@ class Blank:
 Node = Instruction | Comment | Directive | Blank
 
 
-@fast_init
-@dataclass(frozen=True, slots=True)
+@record
 class ParseError:
     """A problem the parser found; ``code`` is the rule that reports it."""
 
@@ -245,8 +341,7 @@ class ParseError:
     span: Span
 
 
-@fast_init
-@dataclass(frozen=True, slots=True)
+@record
 class Dockerfile:
     """A parsed Dockerfile: every line belongs to exactly one node, in order.
 

@@ -5,9 +5,10 @@ from __future__ import annotations
 import json
 import re
 from bisect import bisect_left
-from dataclasses import replace
 from functools import lru_cache
+from operator import eq
 
+from ..record import replace
 from .directives import match_directive
 from .nodes import (
     Blank,
@@ -25,6 +26,7 @@ from .nodes import (
 )
 from .span import Span
 from .words import (
+    SPACE_CHARS,
     SPACES,
     extract_flags,
     heredoc_marker,
@@ -41,7 +43,8 @@ _WHITESPACE_LIST = frozenset({"FROM", "EXPOSE"})
 _NAME_VALUE = frozenset({"ENV", "LABEL"})
 _HEREDOC_HOSTS = frozenset({"ADD", "COPY", "RUN"})
 _KEYWORD_END = re.compile(r"[\t\v\f\r ]")
-_KEYWORD = re.compile(r"([^\t\v\f\r ]*)[\t\v\f\r ]*")  # a keyword and the blanks after it
+# a keyword (up to a regex-whitespace character) and the Go blanks after it
+_KEYWORD = re.compile(rf"([^\t\v\f\r ]*)[{re.escape(SPACE_CHARS)}]*")
 _JSON_STRING = re.compile(r'"(?:[^"\\]|\\.)*"', re.DOTALL)
 _INSTRUCTION_LINE = re.compile(
     r"(?:ADD|ARG|CMD|COPY|ENTRYPOINT|ENV|EXPOSE|FROM|HEALTHCHECK|LABEL|MAINTAINER|ONBUILD|RUN"
@@ -94,31 +97,31 @@ class _Parser:
         reuse = _Reuse.plan(previous, self, i) if previous is not None else None
         if reuse is not None:
             i = reuse.take_prefix(self)
+        nodes = self.nodes
         while i < n:
             if reuse is not None and reuse.take_suffix(self, i):
                 break
             content = lines[i].rstrip("\r\n")
-            stripped = lstrip_go(content)
+            stripped = content.lstrip(SPACE_CHARS)
             if i == 0 and stripped.startswith("\ufeff"):
-                stripped = lstrip_go(stripped[1:])
+                stripped = stripped[1:].lstrip(SPACE_CHARS)
             if not stripped:
-                self.nodes.append(Blank(i, i))
+                nodes.append(Blank(i, i))
                 i += 1
             elif stripped[0] == "#":
                 col = len(content) - len(stripped)
-                self.nodes.append(Comment(stripped, Span.of(i, col, i, len(content)), i, i))
+                nodes.append(Comment(stripped, Span.of(i, col, i, len(content)), i, i))
                 i += 1
             else:
-                i = self._instruction(i)
-        if not any(isinstance(node, Instruction) for node in self.nodes):
+                i = self._instruction(i, stripped)
+        instructions = tuple([node for node in nodes if node.__class__ is Instruction])
+        if not instructions:
             last = max(n - 1, 0)
             self.errors.append(ParseError(
                 "LW001", "the file has no instructions; a Dockerfile needs at least a FROM",
                 Span.of(last, 0, last, len(self.lines[last].rstrip("\r\n")) if n else 0)))
-        nodes = tuple(self.nodes)
-        return Dockerfile(self.text, lines, nodes, self.escape, tuple(self.errors),
-                          tuple(self.directives),
-                          tuple(n for n in nodes if isinstance(n, Instruction)))
+        return Dockerfile(self.text, lines, tuple(nodes), self.escape, tuple(self.errors),
+                          tuple(self.directives), instructions)
 
     def _directives(self) -> int:
         """Read the directive block at the top; return the first line after it."""
@@ -148,31 +151,26 @@ class _Parser:
             self.nodes.append(directive)
         return len(self.lines)
 
-    def _instruction(self, start: int) -> int:
-        """Group one instruction's lines, parse it, and return the next line index."""
+    def _instruction(self, start: int, first: str) -> int:
+        """Group the lines of the instruction that starts with ``first`` (its first line, without
+        the leading blanks), parse it, and return the next line index."""
         lines = self.lines
         n = len(lines)
-        i = start
+        i = start + 1
         escape = self.escape
-        while True:
-            content = lines[i].rstrip("\r\n")
-            body = content if i > start else lstrip_go(content)
-            if i > start:
+        if i < n and _continued(first, escape):
+            while True:
+                content = lines[i].rstrip("\r\n")
                 probe = lstrip_go(content)
-                if not probe or probe[0] == "#":
-                    i += 1
-                    if i >= n:
-                        break
-                    continue
-            trimmed = body.rstrip(" \t")
-            i += 1
-            continued = trimmed.endswith(escape) and (
-                len(trimmed) == 1 or trimmed[-2] != escape)
-            if not continued or i >= n:
-                break
-        head_text = "".join(lines[start:i])
+                i += 1
+                if (probe and probe[0] != "#" and not _continued(content, escape)) or i >= n:
+                    break
+            head_text = "".join(lines[start:i])
+        else:
+            head_text = lines[start]
         inst, markers, errors = _head(head_text, start, escape)
-        self.errors.extend(errors)
+        if errors:
+            self.errors.extend(errors)
         if markers:
             inst, i = self._heredocs(inst, markers, i)
         self.nodes.append(inst)
@@ -220,7 +218,6 @@ class _Reuse:
         self.suffix_start = suffix_start  # new lines from this one on are unchanged
         self.delta = delta  # lines added (positive) or removed by the edit
         self.body = body  # index of the first node after the directives in ``previous``
-        self.starts: dict[int, int] | None = None
 
     @classmethod
     def plan(cls, previous: Dockerfile, parser: _Parser, first: int) -> _Reuse | None:
@@ -230,12 +227,9 @@ class _Reuse:
                 or len(parser.directives) != len(previous.directives)):
             return None
         limit = min(len(old), len(new))
-        p = first
-        while p < limit and old[p] == new[p]:
-            p += 1
-        s = 0
-        while s < limit - p and old[-1 - s] == new[-1 - s]:
-            s += 1
+        p = first + _same_run(old[first:limit], new[first:limit])
+        m = limit - p
+        s = _same_run(old[len(old) - m:][::-1], new[len(new) - m:][::-1])
         body = len(previous.directives)
         return cls(previous, p, len(new) - s, len(new) - len(old), body)
 
@@ -260,18 +254,28 @@ class _Reuse:
         """At a node boundary in the unchanged tail, append the rest of the previous nodes."""
         if self.delta or line < self.suffix_start or line < self.prefix_end:
             return False
-        if self.starts is None:
-            self.starts = {node.start_line: k for k, node in enumerate(self.previous.nodes)}
-        k = self.starts.get(line)
-        if k is None or k < self.body:
+        nodes = self.previous.nodes
+        k = bisect_left(nodes, line, lo=self.body, key=_start_line)
+        if k == len(nodes) or nodes[k].start_line != line:
             return False
-        parser.nodes.extend(self.previous.nodes[k:])
+        parser.nodes.extend(nodes[k:])
         parser.errors.extend(e for e in self.previous.errors if e.span.start.line >= line)
         return True
 
 
+def _same_run(old: tuple[str, ...], new: tuple[str, ...]) -> int:
+    """How many lines at the start of ``old`` and ``new`` are equal (compared in C)."""
+    same = list(map(eq, old, new))
+    return same.index(False) if False in same else len(same)
+
+
+def _start_line(node: Node) -> int:
+    """The first line of a node (a sort key of a node list)."""
+    return node.start_line
+
+
 def _end_line(node: Node) -> int:
-    """The last line of a node (the sort key of a node list)."""
+    """The last line of a node (a sort key of a node list)."""
     return node.end_line
 
 
@@ -289,28 +293,34 @@ def _head(head_text: str, start: int, escape: str) -> _Head:
     """Parse an instruction's own lines (cached by text, position and escape)."""
     logical, comments, empties, end = _logical(head_text, start, escape)
     errors: list[ParseError] = []
-    inst = _build(logical, 0, len(logical.text), start, end, escape, errors, comments, empties)
+    text = logical.text
+    lo = len(text) - len(text.lstrip(SPACE_CHARS))
+    hi = max(len(text.rstrip(SPACE_CHARS)), lo)
+    inst = _build(logical, lo, hi, start, end, escape, errors, comments, empties)
     markers: tuple[_Marker, ...] = ()
-    target = inst.sub if inst.sub is not None else inst
-    if target.name in _HEREDOC_HOSTS and not target.json and "<<" in logical.text:
-        markers = _markers(logical)
-    return inst, markers, tuple(errors)
+    if "<<" in text:
+        target = inst.sub if inst.sub is not None else inst
+        if target.name in _HEREDOC_HOSTS and not target.json:
+            markers = _markers(logical)
+    return inst, markers, tuple(errors) if errors else ()
 
 
 def _logical(head_text: str, start: int, escape: str) -> tuple[
         LogicalLine, tuple[int, ...], tuple[int, ...], int]:
     """Join continuation lines the way BuildKit does, remembering where each piece came from."""
-    raw_lines = head_text.split("\n")
-    if len(raw_lines) > 1 and raw_lines[-1] == "":
-        raw_lines.pop()
-    content = raw_lines[0].rstrip("\r")
-    stripped = lstrip_go(content)
+    newline = head_text.find("\n")
+    single = newline < 0 or newline == len(head_text) - 1
+    content = head_text.rstrip("\r\n") if single else head_text[:newline].rstrip("\r")
+    stripped = content.lstrip(SPACE_CHARS)
     if start == 0 and stripped.startswith("\ufeff"):
-        stripped = lstrip_go(stripped[1:])
+        stripped = stripped[1:].lstrip(SPACE_CHARS)
     first = (0, start, len(content) - len(stripped))
     content = _without_continuation(stripped, escape)
-    if len(raw_lines) == 1:
+    if single:
         return LogicalLine(content, (first,)), (), (), start
+    raw_lines = head_text.split("\n")
+    if raw_lines[-1] == "":
+        raw_lines.pop()
     pieces = [content]
     segments = [first]
     comments: list[int] = []
@@ -318,7 +328,7 @@ def _logical(head_text: str, start: int, escape: str) -> tuple[
     offset = len(content)
     for line, raw in enumerate(raw_lines[1:], start + 1):
         content = raw.rstrip("\r")
-        probe = lstrip_go(content)
+        probe = content.lstrip(SPACE_CHARS)
         if not probe:
             empties.append(line)
             continue
@@ -333,6 +343,12 @@ def _logical(head_text: str, start: int, escape: str) -> tuple[
             start + len(raw_lines) - 1)
 
 
+def _continued(content: str, escape: str) -> bool:
+    """Tell whether a physical line ends with the escape character that continues it."""
+    trimmed = content.rstrip(" \t")
+    return trimmed.endswith(escape) and (len(trimmed) == 1 or trimmed[-2] != escape)
+
+
 def _without_continuation(content: str, escape: str) -> str:
     """A physical line without the escape character that continues it on the next line."""
     trimmed = content.rstrip(" \t")
@@ -344,19 +360,19 @@ def _without_continuation(content: str, escape: str) -> str:
 def _build(logical: LogicalLine, lo: int, hi: int, start: int, end: int, escape: str,
            errors: list[ParseError], comment_lines: tuple[int, ...] = (),
            empty_continuation_lines: tuple[int, ...] = ()) -> Instruction:
-    """Parse ``logical.text[lo:hi]`` as one instruction (recursively for ONBUILD)."""
+    """Parse ``logical.text[lo:hi]`` as one instruction (recursively for ONBUILD); the range
+    starts and ends with no blank."""
     text = logical.text
-    lo, hi = strip_bounds(text, lo, hi)
     m = _KEYWORD.match(text, lo, hi)  # it matches the empty string too
-    kw_end, rest = m.end(1), m.end()  # type: ignore[union-attr]
-    keyword = Token(text[lo:kw_end], logical.span(lo, kw_end))
-    a0, a1 = strip_bounds(text, rest, hi)
+    kw_end = m.end(1)  # type: ignore[union-attr]
+    a0 = m.end()  # type: ignore[union-attr]
+    keyword = Token(text[lo:kw_end], logical, lo, kw_end)
     flags: tuple[Flag, ...] = ()
-    if text.startswith("--", a0, a1):
+    if text.startswith("--", a0, hi):
         raw_flags, args_start = extract_flags(text, a0, hi, escape)
         flags = tuple(_flag(logical, word, a, b) for word, a, b in raw_flags)
-        a0, a1 = strip_bounds(text, args_start, hi)
-    args = Token(text[a0:a1], logical.span(a0, a1))
+        a0, _ = strip_bounds(text, args_start, hi)
+    args = Token(text[a0:hi], logical, a0, hi)
     name = keyword.value.upper()
     json = False
     exec_args: tuple[Token, ...] | None = ()
@@ -364,49 +380,41 @@ def _build(logical: LogicalLine, lo: int, hi: int, start: int, end: int, escape:
     pairs: tuple[KeyValue, ...] = ()
     sub = None
     if name in _MAYBE_JSON or name in _MAYBE_JSON_LIST:
-        exec_args = _json_args(logical, a0, a1, keyword, errors)
+        exec_args = _json_args(logical, a0, hi, errors) if text.startswith("[", a0, hi) else None
         if exec_args is not None:
             json = True
-        elif name in _MAYBE_JSON_LIST and a1 > a0:
-            words = _tokens(logical, split_whitespace(text, a0, a1))
+        elif name in _MAYBE_JSON_LIST and hi > a0:
+            words = _tokens(logical, split_whitespace(text, a0, hi))
     elif name in _WHITESPACE_LIST:
-        if a1 > a0:
-            words = _tokens(logical, split_whitespace(text, a0, a1))
+        if hi > a0:
+            words = _tokens(logical, split_whitespace(text, a0, hi))
     elif name in _NAME_VALUE:
-        pairs = _name_values(logical, a0, a1, name, escape, errors)
+        pairs = _name_values(logical, a0, hi, name, escape, errors)
     elif name == "ARG":
-        pairs = tuple(_key_value(logical, w, a, b) for w, a, b in parse_words(text, a0, a1, escape))
+        pairs = tuple(_key_value(logical, w, a, b) for w, a, b in parse_words(text, a0, hi, escape))
     elif name == "HEALTHCHECK":
-        words, exec_args = _healthcheck(logical, a0, a1, keyword, errors)
+        words, exec_args = _healthcheck(logical, a0, hi, errors)
         json = exec_args is not None
-    elif name == "ONBUILD" and a1 > a0:
-        sub = _build(logical, a0, a1, start, end, escape, errors)
+    elif name == "ONBUILD" and hi > a0:
+        sub = _build(logical, a0, hi, start, end, escape, errors)
     return Instruction(keyword, flags, args, logical, start, end, name, a0, json, exec_args or (),
                        words, pairs, (), sub, comment_lines, empty_continuation_lines)
 
 
 def _tokens(logical: LogicalLine, words: list[tuple[str, int, int]]) -> tuple[Token, ...]:
     """Turn word triples into tokens with source spans."""
-    return tuple(Token(w, logical.span(a, b)) for w, a, b in words)
+    return tuple(Token(w, logical, a, b) for w, a, b in words)
 
 
 def _flag(logical: LogicalLine, word: str, a: int, b: int) -> Flag:
     """Build a flag from its processed word and its raw extent."""
     body = word[2:]
     name, sep, value = body.partition("=")
-    raw = logical.text[a:b]
-    eq = raw.find("=")
-    if sep and eq >= 0:
-        name_span = logical.span(a + 2, a + eq)
-        value_span: Span | None = logical.span(a + eq + 1, b)
-    else:
-        name_span = logical.span(a + 2, b)
-        value_span = None
-    return Flag(name.lower(), value if sep else None, logical.span(a, b), name_span,
-                value_span, word)
+    eq = logical.text.find("=", a, b) if sep else -1
+    return Flag(name.lower(), value if sep else None, word, logical, a, eq, b)
 
 
-def _json_args(logical: LogicalLine, a0: int, a1: int, keyword: Token,
+def _json_args(logical: LogicalLine, a0: int, a1: int,
                errors: list[ParseError]) -> tuple[Token, ...] | None:
     """Parse exec form; ``None`` means "not JSON, use shell form" as BuildKit decides."""
     if not logical.text.startswith("[", a0, a1):
@@ -424,7 +432,7 @@ def _json_args(logical: LogicalLine, a0: int, a1: int, keyword: Token,
     out = []
     for m in _JSON_STRING.finditer(text):
         value = json.loads(m.group(0))
-        out.append(Token(value, logical.span(a0 + m.start(), a0 + m.end())))
+        out.append(Token(value, logical, a0 + m.start(), a0 + m.end()))
     return tuple(out)
 
 
@@ -445,12 +453,12 @@ def _name_values(logical: LogicalLine, a0: int, a1: int, name: str, escape: str,
         if m is None:
             errors.append(ParseError("LW001", f"{name} must have two arguments",
                                      logical.span(a0, a1)))
-            return (KeyValue(Token(text[a0:a1], logical.span(a0, a1)), None, legacy=True),)
+            return (KeyValue(Token(text[a0:a1], logical, a0, a1), None, legacy=True),)
         v0 = m.start()
         while v0 < a1 and text[v0] in "\t\v\f\r ":
             v0 += 1
-        key = Token(text[a0:m.start()], logical.span(a0, m.start()))
-        return (KeyValue(key, Token(text[v0:a1], logical.span(v0, a1)), legacy=True),)
+        key = Token(text[a0:m.start()], logical, a0, m.start())
+        return (KeyValue(key, Token(text[v0:a1], logical, v0, a1), legacy=True),)
     pairs = []
     for word, a, b in words:
         if "=" not in word:
@@ -465,13 +473,13 @@ def _key_value(logical: LogicalLine, word: str, a: int, b: int) -> KeyValue:
     """Split one ``k=v`` word into a key token and a value token."""
     key, sep, value = word.partition("=")
     k_end = a + len(key)
-    key_tok = Token(key, logical.span(a, k_end))
+    key_tok = Token(key, logical, a, k_end)
     if not sep:
         return KeyValue(key_tok, None)
-    return KeyValue(key_tok, Token(value, logical.span(k_end + 1, b)))
+    return KeyValue(key_tok, Token(value, logical, k_end + 1, b))
 
 
-def _healthcheck(logical: LogicalLine, a0: int, a1: int, keyword: Token,
+def _healthcheck(logical: LogicalLine, a0: int, a1: int,
                  errors: list[ParseError]) -> tuple[tuple[Token, ...], tuple[Token, ...] | None]:
     """Parse ``HEALTHCHECK [flags] NONE|CMD ...``: the type word, then the command in exec form
     (``None`` when it is not)."""
@@ -482,8 +490,8 @@ def _healthcheck(logical: LogicalLine, a0: int, a1: int, keyword: Token,
     if sep == a0:
         return (), None
     c0, c1 = strip_bounds(text, sep, a1)
-    return ((Token(text[a0:sep], logical.span(a0, sep)),),
-            _json_args(logical, c0, c1, keyword, errors))
+    return ((Token(text[a0:sep], logical, a0, sep),),
+            _json_args(logical, c0, c1, errors))
 
 
 def _markers(logical: LogicalLine) -> tuple[_Marker, ...]:

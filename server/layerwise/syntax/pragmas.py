@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
 
+from ..record import record
 from .nodes import Comment, Directive, Dockerfile, Instruction
 from .span import Span
 
@@ -13,7 +13,7 @@ _HADOLINT = re.compile(r"#\s*hadolint\s+(global\s+)?ignore\s*=\s*(\S.*?)\s*$", r
 _CHECK = re.compile(r"#\s*check\s*=\s*(\S.*?)\s*$", re.IGNORECASE)
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class Pragma:
     """One suppression comment.
 
@@ -28,7 +28,7 @@ class Pragma:
     instruction: int | None
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class CheckDirective:
     """BuildKit's ``# check=skip=...;error=true`` directive."""
 

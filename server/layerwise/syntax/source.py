@@ -3,15 +3,15 @@
 from __future__ import annotations
 
 import codecs
-from dataclasses import dataclass
 
+from ..record import record
 from .span import Position, Span
 
 #: Files larger than this are not analysed (they are not Dockerfiles anyone edits).
 MAX_BYTES = 8 * 1024 * 1024
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class SourceProblem:
     """Something about the raw bytes that the user should know."""
 
@@ -19,7 +19,7 @@ class SourceProblem:
     span: Span
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class Decoded:
     """Text ready for the parser plus the problems found while decoding."""
 

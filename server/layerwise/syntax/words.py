@@ -15,9 +15,10 @@ SPACES = frozenset(
     "\t\n\v\f\r \x85\xa0\u1680\u2000\u2001\u2002\u2003\u2004\u2005\u2006\u2007\u2008"
     "\u2009\u200a\u2028\u2029\u202f\u205f\u3000"
 )
-_SPACE_CHARS = "".join(sorted(SPACES))  # for str.lstrip, which takes the characters as a string
-_SPACE = re.compile(f"[{re.escape(_SPACE_CHARS)}]")  # one Go space
-_FIELD = re.compile(f"[^{re.escape(_SPACE_CHARS)}]+")  # a run of anything else
+#: The same, as a string for ``str.strip`` and regular expressions.
+SPACE_CHARS = "".join(sorted(SPACES))
+_SPACE = re.compile(f"[{re.escape(SPACE_CHARS)}]")  # one Go space
+_FIELD = re.compile(f"[^{re.escape(SPACE_CHARS)}]+")  # a run of anything else
 #: BuildKit's ``reWhitespace``: the separators of whitespace-delimited arguments.
 _WS_RUN = re.compile(r"[\t\v\f\r ]+")
 _HEREDOC = re.compile(r"^(\d*)<<(-?)\s*([^<]*)$", re.DOTALL)
@@ -25,7 +26,7 @@ _HEREDOC = re.compile(r"^(\d*)<<(-?)\s*([^<]*)$", re.DOTALL)
 
 def lstrip_go(text: str) -> str:
     """Strip leading whitespace as Go's ``unicode.IsSpace`` defines it."""
-    return text.lstrip(_SPACE_CHARS)
+    return text.lstrip(SPACE_CHARS)
 
 
 def strip_bounds(text: str, start: int, end: int) -> tuple[int, int]:

@@ -83,7 +83,11 @@ def _enabled(selection: RuleSelection, rules: Iterable[Rule]) -> tuple[
 
 def run_rules(analysis: Analysis, selection: RuleSelection | None = None,
               rules: Iterable[Rule] = ALL_RULES) -> list[Finding]:
-    """Every finding of the enabled rules that no pragma suppresses, sorted by position."""
+    """Every finding of the enabled rules that no pragma suppresses, sorted by position.
+
+    The enabled rules are worked out once per ``selection`` object and rule list: pass the same
+    objects on every run (a new selection per keystroke would work them out again).
+    """
     selection = selection or _EVERY_RULE
     suppressions = Suppressions(analysis.dockerfile)
     findings: list[Finding] = []

@@ -57,6 +57,39 @@ class IdentityMemo(Generic[V]):
         self._entries = state  # type: ignore[assignment]
 
 
+class TokenMap(Generic[V]):
+    """A bounded map from revision tokens (plain objects: a dict finds them by identity) to
+    values, emptied with every memo."""
+
+    def __init__(self, limit: int) -> None:
+        self._by_token: dict[object, V] = {}
+        self._limit = limit
+        register(self)
+
+    def get(self, token: object) -> V | None:
+        """The value of a token, if known."""
+        return self._by_token.get(token)
+
+    def put(self, token: object, value: V) -> V:
+        """Remember the value of a token; return it."""
+        if len(self._by_token) >= self._limit:
+            self._by_token.clear()
+        self._by_token[token] = value
+        return value
+
+    def clear(self) -> None:
+        """Forget every value."""
+        self._by_token.clear()
+
+    def snapshot(self) -> object:
+        """The current contents, for :meth:`restore`."""
+        return dict(self._by_token)
+
+    def restore(self, state: object) -> None:
+        """Put back contents taken with :meth:`snapshot`."""
+        self._by_token = state  # type: ignore[assignment]
+
+
 class Clearable(Protocol):
     """A cache that :func:`clear_all` empties and :func:`set_aside` puts aside."""
 

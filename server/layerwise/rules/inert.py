@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import re
 
-from ..memo import IdentityMemo, register
+from ..memo import IdentityMemo, TokenMap
 from ..model.analysis import Analysis
 from ..model.layers import Layer
 from ..record import record
@@ -56,38 +56,8 @@ class _Stage:
     inert: tuple[bool, ...]
 
 
-class _Stages:
-    """Fact tokens by stage token (tokens are plain objects: a dict finds them by identity)."""
-
-    def __init__(self, limit: int) -> None:
-        self._by_token: dict[object, _Stage] = {}
-        self._max = limit
-        register(self)
-
-    def get(self, token: object) -> _Stage | None:
-        """The entry of a stage token, if known."""
-        return self._by_token.get(token)
-
-    def put(self, token: object, entry: _Stage) -> None:
-        """Remember the entry of a stage token."""
-        if len(self._by_token) >= self._max:
-            self._by_token.clear()
-        self._by_token[token] = entry
-
-    def clear(self) -> None:
-        """Forget every entry."""
-        self._by_token.clear()
-
-    def snapshot(self) -> object:
-        """The current entries, for :meth:`restore`."""
-        return dict(self._by_token)
-
-    def restore(self, state: object) -> None:
-        """Put back entries taken with :meth:`snapshot`."""
-        self._by_token = state  # type: ignore[assignment]
-
-
-_STAGES = _Stages(1 << 12)
+#: Fact tokens by stage token.
+_STAGES: TokenMap[_Stage] = TokenMap(1 << 12)
 #: Fact tokens of each analysis: (per stage, per lineage).
 _TOKENS: IdentityMemo[tuple[tuple[object, ...], tuple[object, ...]]] = IdentityMemo(64)
 #: One object per stage lineage: (structure, stage index, member fact tokens).

@@ -13,7 +13,7 @@ from __future__ import annotations
 from collections.abc import Callable, Collection, Iterable, Iterator
 from dataclasses import dataclass
 
-from ...memo import register
+from ...memo import TokenMap
 from ...model.analysis import Analysis
 from .. import inert
 from ..base import Finding
@@ -30,38 +30,8 @@ class _Entry:
     reads: tuple[tuple[int, object], ...] | None = None
 
 
-class _Entries:
-    """A rule's entries by token (tokens are plain objects: a dict finds them by identity);
-    emptied with every memo."""
-
-    def __init__(self, limit: int) -> None:
-        self._by_token: dict[object, _Entry] = {}
-        self._max = limit
-        register(self)
-
-    def entry(self, token: object) -> _Entry:
-        """The entry of a token (a new, empty one the first time)."""
-        found = self._by_token.get(token)
-        if found is None:
-            if len(self._by_token) >= self._max:
-                self._by_token.clear()
-            found = self._by_token[token] = _Entry()
-        return found
-
-    def clear(self) -> None:
-        """Forget every entry."""
-        self._by_token.clear()
-
-    def snapshot(self) -> object:
-        """The current entries, for :meth:`restore`."""
-        return dict(self._by_token)
-
-    def restore(self, state: object) -> None:
-        """Put back entries taken with :meth:`snapshot`."""
-        self._by_token = state  # type: ignore[assignment]
-
-
-_RULES: dict[str, _Entries] = {}
+#: Each rule's entries by lineage fact token.
+_RULES: dict[str, TokenMap[_Entry]] = {}
 
 
 def staged_findings(rule_id: str, analysis: Analysis, check: StageCheck) -> Iterator[Finding]:
@@ -75,9 +45,9 @@ def staged_findings(rule_id: str, analysis: Analysis, check: StageCheck) -> Iter
     lineages = inert.lineage_tokens(analysis)
     entries = _RULES.get(rule_id)
     if entries is None:
-        entries = _RULES[rule_id] = _Entries(1 << 12)
+        entries = _RULES[rule_id] = TokenMap(1 << 12)
     for stage, token in enumerate((revision.structure, *lineages), -1):
-        entry = entries.entry(token)
+        entry = entries.get(token) or entries.put(token, _Entry())
         reads = entry.reads
         if reads is None or (reads and any(lineages[s] is not t for s, t in reads)):
             found, others = check(stage)

@@ -7,11 +7,11 @@ import json
 import pytest
 from lsprotocol import types
 from pygls.protocol import default_converter
-from pygls.workspace.position_codec import PositionCodec
 
 from layerwise.features.completion import CompletionEntry
 from layerwise.lsp import convert
 from layerwise.lsp.documents import Document
+from layerwise.lsp.encoding import Codec
 from layerwise.syntax.span import Span
 
 TEXT = "FROM golang:1.22 AS build\nCOPY --chown=😀 --from=bu /a /b\n"
@@ -47,7 +47,7 @@ def _expected(snippets: bool) -> dict[str, object]:
 @pytest.mark.parametrize("snippets", [True, False], ids=["snippets", "plain"])
 def test_completion_list_json(snippets: bool) -> None:
     doc = Document("file:///w/Dockerfile", 1, TEXT,
-                   PositionCodec(types.PositionEncodingKind.Utf16))
+                   Codec())
     wire = convert.completion_list(doc, ENTRIES, snippets=snippets)
     assert json.dumps(wire) == json.dumps(_expected(snippets))  # key order included
     typed = default_converter().structure(wire, types.CompletionList)

@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import pytest
 from lsprotocol import types
-from pygls.workspace.position_codec import PositionCodec
 
 from layerwise.config import Settings
 from layerwise.lsp import convert
 from layerwise.lsp.documents import Change, Document, DocumentStore
+from layerwise.lsp.encoding import Codec
 from layerwise.rules.base import Finding, Fix, Related, Severity
 from layerwise.rules.catalog import rule_docs_url
 from layerwise.syntax.span import Position, Span, TextEdit
@@ -17,7 +17,7 @@ LINE = 'LABEL a="😀中" b=1'  # 😀: 1 code point, 2 UTF-16 units, 4 UTF-8 by
 
 
 def doc(text: str, encoding: str = "utf-16") -> Document:
-    return Document("file:///w/Dockerfile", 1, text, PositionCodec(encoding))
+    return Document("file:///w/Dockerfile", 1, text, Codec(encoding))
 
 
 @pytest.mark.parametrize(("encoding", "after_emoji", "after_cjk", "end"), [
@@ -60,8 +60,8 @@ def test_diagnostic_fields() -> None:
     assert item.code == "LW106" and item.source == "layerwise"
     assert item.code_description == types.CodeDescription(
         href=rule_docs_url("LW106"))
-    assert item.tags == [types.DiagnosticTag.Unnecessary, types.DiagnosticTag.Deprecated]
-    assert item.related_information == [types.DiagnosticRelatedInformation(
+    assert list(item.tags or ()) == [types.DiagnosticTag.Unnecessary, types.DiagnosticTag.Deprecated]
+    assert list(item.related_information or ()) == [types.DiagnosticRelatedInformation(
         location=types.Location(uri=d.uri, range=types.Range(types.Position(1, 0),
                                                               types.Position(1, 10))),
         message="see here")]
@@ -78,8 +78,7 @@ def test_plain_snippet() -> None:
 def test_store_analyses_once_per_revision_and_settings() -> None:
     settings = {"value": Settings()}
     store = DocumentStore(lambda uri: settings["value"])
-    d = store.open(types.TextDocumentItem(uri="file:///w/Dockerfile", language_id="dockerfile",
-                                          version=1, text='FROM a\nCMD ["a", 1]\n'))
+    d = store.open("file:///w/Dockerfile", 1, 'FROM a\nCMD ["a", 1]\n')
     first = store.analysis(d)
     assert store.analysis(d) is first
     assert [f.rule_id for f in store.findings(d)] == ["LW001"]
@@ -91,9 +90,7 @@ def test_store_analyses_once_per_revision_and_settings() -> None:
 
 def test_store_does_not_analyse_binary_or_huge_text() -> None:
     store = DocumentStore(lambda uri: Settings())
-    binary = store.open(types.TextDocumentItem(uri="file:///w/a", language_id="dockerfile",
-                                               version=1, text="FROM a\n\x00\x01\x02"))
+    binary = store.open("file:///w/a", 1, "FROM a\n\x00\x01\x02")
     assert any("binary file" in f.message for f in store.findings(binary))
-    huge = store.open(types.TextDocumentItem(uri="file:///w/b", language_id="dockerfile",
-                                             version=1, text="#" * (9 * 1024 * 1024)))
+    huge = store.open("file:///w/b", 1, "#" * (9 * 1024 * 1024))
     assert any("larger than" in f.message for f in store.findings(huge))

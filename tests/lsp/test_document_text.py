@@ -4,17 +4,16 @@ from __future__ import annotations
 
 from hypothesis import given, settings
 from hypothesis import strategies as st
-from lsprotocol import types
-from pygls.workspace.position_codec import PositionCodec
 
 from layerwise.lsp.documents import Change, Document
+from layerwise.lsp.encoding import Codec
 
 _CHARS = st.sampled_from(["a", " ", "\\", "😀", "中", "\n", "\r\n", "\r", "é"])
 _TEXT = st.lists(_CHARS, max_size=40).map("".join)
 
 
 def _fresh(text: str) -> Document:
-    return Document("file:///w/Dockerfile", 1, text, PositionCodec(types.PositionEncodingKind.Utf16))
+    return Document("file:///w/Dockerfile", 1, text, Codec())
 
 
 def _change(doc: Document, line: int, col: int, length: int, text: str) -> Change:

@@ -66,8 +66,7 @@ def _server() -> tuple[LayerwiseServer, list[Any]]:
 
 async def test_every_publish_matches_a_fresh_conversion() -> None:
     server, sent = _server()
-    doc = server.documents.open(types.TextDocumentItem(
-        uri=URI, language_id="dockerfile", version=1, text=TEXT))
+    doc = server.documents.open(URI, 1, TEXT)
     server.diagnostics.opened(doc)
     assert len(sent[-1]["params"]["diagnostics"]) >= 4
     assert json.dumps(sent[-1]) == _expected(server, 1)
@@ -97,8 +96,7 @@ def test_closing_clears_with_the_typed_message() -> None:
 
 async def test_a_pulled_report_is_the_typed_one_on_the_wire() -> None:
     server, sent = _server()
-    doc = server.documents.open(types.TextDocumentItem(
-        uri=URI, language_id="dockerfile", version=1, text=TEXT))
+    doc = server.documents.open(URI, 1, TEXT)
     params = types.DocumentDiagnosticParams(text_document=types.TextDocumentIdentifier(uri=URI))
     for _ in range(2):  # converted, then reused
         report = await text_document_diagnostic(server, params)

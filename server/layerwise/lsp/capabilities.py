@@ -2,29 +2,28 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
-
-from lsprotocol import types
 
 __all__ = ["ClientFeatures"]
 
 
 def _get(obj: Any, *names: str) -> Any:
-    """Follow attributes, stopping at the first ``None``."""
+    """Follow members of JSON objects, stopping at the first that is missing."""
     for name in names:
-        if obj is None:
+        if not isinstance(obj, Mapping):
             return None
-        obj = getattr(obj, name, None)
+        obj = obj.get(name)
     return obj
 
 
 def _prefers_markdown(formats: Any) -> bool:
     """Whether the client's first supported markup format is Markdown."""
-    for kind in formats or ():
-        if kind in (types.MarkupKind.Markdown, "markdown"):
+    for kind in formats if isinstance(formats, list) else ():
+        if kind == "markdown":
             return True
-        if kind in (types.MarkupKind.PlainText, "plaintext"):
+        if kind == "plaintext":
             return False
     return False
 
@@ -53,20 +52,25 @@ class ClientFeatures:
     """The most folding ranges the client wants."""
 
     @classmethod
-    def of(cls, caps: types.ClientCapabilities | None) -> ClientFeatures:
-        """Read the capabilities that matter to Layerwise."""
-        text = _get(caps, "text_document")
+    def of(cls, caps: Any) -> ClientFeatures:
+        """Read the capabilities that matter to Layerwise from ``initialize`` (as JSON)."""
+        text = _get(caps, "textDocument")
         workspace = _get(caps, "workspace")
         return cls(
             pull_diagnostics=_get(text, "diagnostic") is not None,
-            diagnostic_refresh=bool(_get(workspace, "diagnostics", "refresh_support")),
+            diagnostic_refresh=bool(_get(workspace, "diagnostics", "refreshSupport")),
             configuration=bool(_get(workspace, "configuration")),
-            watched_files=bool(_get(workspace, "did_change_watched_files",
-                                    "dynamic_registration")),
-            snippets=bool(_get(text, "completion", "completion_item", "snippet_support")),
-            hover_markdown=_prefers_markdown(_get(text, "hover", "content_format")),
-            document_changes=bool(_get(workspace, "workspace_edit", "document_changes")),
-            hierarchical_symbols=bool(_get(text, "document_symbol",
-                                           "hierarchical_document_symbol_support")),
-            folding_limit=_get(text, "folding_range", "range_limit"),
+            watched_files=bool(_get(workspace, "didChangeWatchedFiles",
+                                    "dynamicRegistration")),
+            snippets=bool(_get(text, "completion", "completionItem", "snippetSupport")),
+            hover_markdown=_prefers_markdown(_get(text, "hover", "contentFormat")),
+            document_changes=bool(_get(workspace, "workspaceEdit", "documentChanges")),
+            hierarchical_symbols=bool(_get(text, "documentSymbol",
+                                           "hierarchicalDocumentSymbolSupport")),
+            folding_limit=_limit(_get(text, "foldingRange", "rangeLimit")),
         )
+
+
+def _limit(value: Any) -> int | None:
+    """A count the client gave (``None`` when it gave none, or not a number)."""
+    return value if type(value) is int else None

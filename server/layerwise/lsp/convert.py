@@ -1,81 +1,41 @@
-"""The one translation point between Layerwise's core types and LSP types.
+"""The one translation point between Layerwise's core types and lsprotocol's LSP types.
 
-The core counts columns in code points; LSP counts them in the negotiated position encoding
-(UTF-16 unless the client offers UTF-8 or UTF-32). Every conversion goes through a document's
-position codec, so an emoji or a CJK character before a token never shifts its range.
+Positions are converted by :mod:`.wire` (which also builds diagnostics as JSON).
 """
 
 from __future__ import annotations
 
+import functools
 import re
 from bisect import bisect_left, bisect_right
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from enum import Enum
 from os.path import commonprefix
-from typing import TYPE_CHECKING, Any, Protocol
+from typing import TYPE_CHECKING, Any
 
-from lsprotocol import types
-from pygls.workspace.position_codec import PositionCodec
+import cattrs
+from lsprotocol import converters, types
 
 from ..rules.base import Finding
-from ..rules.catalog import rule_docs_url
 from ..syntax.span import Position, Span, TextEdit
+from .wire import TextLines, core_position, diagnostic_json, lsp_position, range_json
 
 if TYPE_CHECKING:
     from ..features.completion import CompletionEntry
     from ..features.hover import HoverResult
     from ..features.symbols import FoldingRange, Symbol
 
-#: The ``source`` of every diagnostic.
-SOURCE = "layerwise"
-
 #: Lines end at CR LF, CR or LF, as LSP counts them.
 _LINE_BREAK = re.compile(r"\r\n|\r|\n")
-
-
-class TextLines(Protocol):
-    """What the conversions need from a document: its uri, lines and position codec."""
-
-    @property
-    def uri(self) -> str:
-        """The document's uri."""
-        ...
-
-    @property
-    def lines(self) -> Sequence[str]:
-        """The lines, without their line breaks (split on CR LF, CR and LF, as LSP does)."""
-        ...
-
-    @property
-    def codec(self) -> PositionCodec:
-        """The position codec of the negotiated encoding."""
-        ...
 
 
 # --------------------------------------------------------------------------- positions
 
 
-def _units(codec: PositionCodec, text: str) -> int:
-    """The length of ``text`` in the codec's code units."""
-    return len(text) if text.isascii() else int(codec.client_num_units(text))
-
-
-def _lsp_position(doc: TextLines, pos: Position) -> tuple[int, int]:
-    """A core position as the line and character of an LSP position; clamped to the text."""
-    lines = doc.lines
-    line = max(pos.line, 0)
-    if line >= len(lines):
-        last = len(lines) - 1
-        return last, _units(doc.codec, lines[last])
-    text = lines[line]
-    col = min(max(pos.col, 0), len(text))
-    return line, _units(doc.codec, text[:col])
-
-
 def to_lsp_position(doc: TextLines, pos: Position) -> types.Position:
     """A core position (code points) as an LSP position (client units); clamped to the text."""
-    return types.Position(*_lsp_position(doc, pos))
+    return types.Position(*lsp_position(doc, pos))
 
 
 def to_range(doc: TextLines, span: Span) -> types.Range:
@@ -89,25 +49,6 @@ def from_lsp_position(doc: TextLines, pos: types.Position) -> Position:
     Past the end of a line is its end; past the last line is the end of the file.
     """
     return Position(*core_position(doc, pos.line, pos.character))
-
-
-def core_position(doc: TextLines, line: int, character: int) -> tuple[int, int]:
-    """The line and code-point column of an LSP position, clamped as
-    :func:`from_lsp_position` does."""
-    lines = doc.lines
-    line = max(line, 0)
-    if line >= len(lines):
-        return len(lines) - 1, len(lines[-1])
-    text = lines[line]
-    target = max(character, 0)
-    if text.isascii():
-        return line, min(target, len(text))
-    units = 0
-    for col, char in enumerate(text):
-        if units >= target:
-            return line, col
-        units += _units(doc.codec, char)
-    return line, len(text)
 
 
 def from_range(doc: TextLines, rng: types.Range) -> Span:
@@ -209,48 +150,15 @@ def replacement(old: str, new: str) -> TextEdit | None:
 # --------------------------------------------------------------------------- diagnostics
 
 
-def diagnostic_positions(doc: TextLines, finding: Finding) -> tuple[tuple[int, int], ...]:
-    """The LSP positions of a finding's range and related ranges: all that its diagnostic
-    takes from ``doc`` besides the uri (the same finding at the same positions converts to the
-    same diagnostic)."""
-    lines = doc.lines
-    count = len(lines)
-    positions = []
-    for span in (finding.span, *(related.span for related in finding.related)):
-        for pos in span:
-            line, col = pos
-            if 0 <= line < count and 0 <= col and (text := lines[line]).isascii():
-                positions.append((line, min(col, len(text))))
-            else:  # as _lsp_position does, in short for the usual case
-                positions.append(_lsp_position(doc, pos))
-    return tuple(positions)
+@functools.cache
+def _converter() -> cattrs.Converter:
+    """lsprotocol's converter (its hooks are made on first use)."""
+    return converters.get_converter()
 
 
 def diagnostic(doc: TextLines, finding: Finding) -> types.Diagnostic:
-    """A finding as a diagnostic, with everything a code action needs in ``data``."""
-    tags: list[types.DiagnosticTag] = []
-    if finding.unnecessary:
-        tags.append(types.DiagnosticTag.Unnecessary)
-    if finding.deprecated:
-        tags.append(types.DiagnosticTag.Deprecated)
-    related = [types.DiagnosticRelatedInformation(location=location(doc, r.span),
-                                                  message=r.message)
-               for r in finding.related]
-    data: dict[str, Any] = {"id": finding.rule_id, "name": finding.name,
-                            "fix": finding.fix is not None}
-    if finding.data:
-        data["args"] = dict(finding.data)
-    return types.Diagnostic(
-        range=to_range(doc, finding.span),
-        message=finding.message,
-        severity=types.DiagnosticSeverity(int(finding.severity)),
-        code=finding.rule_id,
-        code_description=types.CodeDescription(href=rule_docs_url(finding.rule_id)),
-        source=SOURCE,
-        tags=tags or None,
-        related_information=related or None,
-        data=data,
-    )
+    """A finding as a diagnostic (see :func:`.wire.diagnostic_json`)."""
+    return _converter().structure(diagnostic_json(doc, finding), types.Diagnostic)
 
 
 # --------------------------------------------------------------------------- completion
@@ -329,14 +237,9 @@ def completion_list(doc: TextLines, entries: Iterable[CompletionEntry], *,
         if entry.replace is not None:
             rng = ranges.get(entry.replace)
             if rng is None:
-                rng = ranges[entry.replace] = _range_json(doc, entry.replace)
+                rng = ranges[entry.replace] = range_json(doc, entry.replace)
         items.append(_completion_item(entry, rng, snippets))
     return {"isIncomplete": False, "items": items}
-
-
-def _range_json(doc: TextLines, span: Span) -> dict[str, Any]:
-    (l0, c0), (l1, c1) = _lsp_position(doc, span.start), _lsp_position(doc, span.end)
-    return {"start": {"line": l0, "character": c0}, "end": {"line": l1, "character": c1}}
 
 
 def _completion_item(entry: CompletionEntry, rng: dict[str, Any] | None,

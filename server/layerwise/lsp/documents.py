@@ -18,9 +18,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import NamedTuple
 
-from lsprotocol import types
 from pygls.uris import to_fs_path
-from pygls.workspace.position_codec import PositionCodec
 
 from ..config import Settings
 from ..model.analysis import Analysis, analyze
@@ -29,7 +27,8 @@ from ..rules.base import Finding
 from ..rules.run import RuleSelection, run_rules
 from ..syntax.source import MAX_BYTES, SourceProblem
 from ..syntax.span import Span
-from . import convert
+from . import wire
+from .encoding import Codec
 
 __all__ = ["Change", "Document", "DocumentStore"]
 
@@ -56,7 +55,7 @@ class Document:
     uri: str
     version: int | None
     text: str
-    codec: PositionCodec
+    codec: Codec
     language_id: str = "dockerfile"
     revision: int = 0
     """Unique across the session and renewed on every change (clients may reuse versions)."""
@@ -115,8 +114,8 @@ class Document:
             self.text = change.text
             self._forget_tables()
             return
-        start_line, start_col = convert.core_position(self, change.range[0], change.range[1])
-        end_line, end_col = convert.core_position(self, change.range[2], change.range[3])
+        start_line, start_col = wire.core_position(self, change.range[0], change.range[1])
+        end_line, end_col = wire.core_position(self, change.range[2], change.range[3])
         if (end_line, end_col) < (start_line, start_col):
             start_line, start_col, end_line, end_col = end_line, end_col, start_line, start_col
         start = self._start_of(start_line) + start_col
@@ -179,18 +178,18 @@ class DocumentStore:
         self._cache: dict[str, _Entry] = {}
         self._contexts: dict[tuple[Path, Path | None], BuildContext] = {}
         self._revisions = itertools.count(1)
-        self.codec = PositionCodec(types.PositionEncodingKind.Utf16)
+        self.codec = Codec()
         self.context_generation = 0
         """Bumped whenever build contexts are dropped, so pulled results can tell they are stale."""
 
     # ------------------------------------------------------------------ text sync
 
-    def open(self, item: types.TextDocumentItem) -> Document:
+    def open(self, uri: str, version: int | None, text: str,
+             language_id: str = "dockerfile") -> Document:
         """Start tracking a document (re-opening replaces it)."""
-        doc = Document(item.uri, item.version, item.text, self.codec, item.language_id,
-                       next(self._revisions))
-        self._documents[item.uri] = doc
-        self._cache.pop(item.uri, None)
+        doc = Document(uri, version, text, self.codec, language_id, next(self._revisions))
+        self._documents[uri] = doc
+        self._cache.pop(uri, None)
         return doc
 
     def change(self, uri: str, version: int, changes: Iterable[Change]) -> Document | None:

@@ -67,10 +67,14 @@ class LayerwiseProtocol(LanguageServerProtocol):
     def __init__(self, server: LanguageServer, converter: cattrs.Converter) -> None:
         super().__init__(server, converter)
         self.json_handlers: dict[str, Callable[[Any], None]] = {}
+        self.initialize_json: Any = None
+        """The parameters of ``initialize`` as the client sent them (JSON)."""
 
     def receive(self, body: bytes | bytearray) -> None:
         """Handle one message body from the client."""
         data = json.loads(body)
+        if type(data) is dict and data.get("method") == types.INITIALIZE:
+            self.initialize_json = data.get("params")
         method = data.get("method") if type(data) is dict and "id" not in data else None
         handler = self.json_handlers.get(method) if isinstance(method, str) else None
         if handler is None or data.get("jsonrpc") != self.VERSION:

@@ -25,7 +25,7 @@ from pygls.uris import from_fs_path
 from ...rules.base import Finding
 from ...rules.run import run_rules
 from ...syntax.span import Span, TextEdit
-from .. import convert
+from .. import convert, wire
 from ..documents import Document
 
 if TYPE_CHECKING:
@@ -105,7 +105,7 @@ def _quick_fixes(ls: LayerwiseServer, doc: Document, span: Span,
     if not _rules_on(ls, doc):
         return []
     findings = ls.documents.findings(doc)
-    ours = {(str(d.code), _key(d.range)): d for d in sent if d.source == convert.SOURCE}
+    ours = {(str(d.code), _key(d.range)): d for d in sent if d.source == wire.SOURCE}
     shown: dict[int, types.Diagnostic] = {}
     if ours:
         chosen: list[Finding] = []

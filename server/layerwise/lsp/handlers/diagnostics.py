@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING, NamedTuple
 from lsprotocol import types
 
 from ...model.context import DOCKERIGNORE
-from .. import convert
+from .. import wire
 from ..server import JsonText
 
 if TYPE_CHECKING:
@@ -68,13 +68,12 @@ class DiagnosticsPublisher:
         items = []
         for finding in self._findings(doc):
             key = (finding.rule_id, finding.span)
-            positions = convert.diagnostic_positions(doc, finding)
+            positions = wire.diagnostic_positions(doc, finding)
             sent = before.get(key)
             if sent is None or sent.positions != positions or (
                     sent.finding is not finding and sent.finding != finding):
                 sent = _Sent(finding, positions, json.dumps(
-                    self._server.to_json(convert.diagnostic(doc, finding)),
-                    separators=(",", ":")))
+                    wire.diagnostic_json(doc, finding), separators=(",", ":")))
             now[key] = sent
             items.append(sent.json)
         self._sent[doc.uri] = now

@@ -11,6 +11,7 @@ from pygls.exceptions import JsonRpcException
 from ...config import CONFIG_FILE_NAMES
 from ...model.context import DOCKERIGNORE
 from ..capabilities import ClientFeatures
+from ..encoding import Codec, choose_encoding
 from . import diagnostics
 from .diagnostics import is_ignore_file
 
@@ -25,8 +26,10 @@ IGNORE_FILE_GLOBS = (f"**/{DOCKERIGNORE}", f"**/*{DOCKERIGNORE}")
 
 def initialize(ls: LayerwiseServer, params: types.InitializeParams) -> None:
     """Read the client's capabilities and initialization options; pick push or pull."""
-    ls.client = ClientFeatures.of(params.capabilities)
-    ls.documents.codec = ls.workspace.position_codec
+    sent = ls.protocol.initialize_json
+    capabilities = sent.get("capabilities") if isinstance(sent, dict) else None
+    ls.client = ClientFeatures.of(capabilities)
+    ls.documents.codec = Codec(choose_encoding(capabilities))
     ls.settings.folder_uris = list(ls.workspace.folders)
     ls.settings.set_initialization_options(params.initialization_options)
     if ls.client.pull_diagnostics:

@@ -20,8 +20,9 @@ if TYPE_CHECKING:
 
 def text_document_did_open(ls: LayerwiseServer, params: types.DidOpenTextDocumentParams) -> None:
     """Track the document and publish its diagnostics at once."""
-    lifecycle.check_config_files(ls, params.text_document.uri)
-    doc = ls.documents.open(params.text_document)
+    item = params.text_document
+    lifecycle.check_config_files(ls, item.uri)
+    doc = ls.documents.open(item.uri, item.version, item.text, item.language_id)
     ls.diagnostics.opened(doc)
 
 

@@ -755,19 +755,29 @@ def _rule(args: argparse.Namespace) -> int:
 
 def _serve(args: argparse.Namespace) -> int:
     """Run the language server (stdio by default, or one TCP client for debugging)."""
-    defer_gc()  # while pygls and lsprotocol load
+    from .lsp.early import SessionStart
     from .lsp.logs import configure_logging
-    from .lsp.server import create_server, serve_stdio, serve_tcp
 
     configure_logging(getattr(args, "verbose", 0), getattr(args, "log_file", None))
+    tcp = getattr(args, "tcp", False)
+    stdout = sys.stdout.buffer
+    if not tcp:
+        sys.stdout = sys.stderr  # the protocol owns stdout: a stray print must not corrupt it
+    # Over stdio, the first diagnostics go out before pygls and lsprotocol are loaded.
+    start = None if tcp else SessionStart.over(sys.stdin.buffer, stdout)
+    if start is not None:
+        start.run()
+    defer_gc()  # while pygls and lsprotocol load
+    from .lsp.server import create_server, serve_stdio, serve_tcp
+
     server = create_server()
     tune_gc()
-    if getattr(args, "tcp", False):
+    if start is not None:
+        server.adopt(start)
+    if tcp:
         code = serve_tcp(server, args.host, args.port)
     else:
-        stdout = sys.stdout.buffer
-        sys.stdout = sys.stderr  # the protocol owns stdout: a stray print must not corrupt it
-        code = serve_stdio(server, sys.stdin.buffer, stdout)
+        code = serve_stdio(server, sys.stdin.buffer, stdout, start)
     # The session is over: leave at once instead of freeing every analysis one object at a
     # time (hundreds of milliseconds on big files, while the editor waits for the process).
     import logging

@@ -6,10 +6,10 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
-__all__ = ["ClientFeatures"]
+__all__ = ["ClientFeatures", "get"]
 
 
-def _get(obj: Any, *names: str) -> Any:
+def get(obj: Any, *names: str) -> Any:
     """Follow members of JSON objects, stopping at the first that is missing."""
     for name in names:
         if not isinstance(obj, Mapping):
@@ -54,20 +54,20 @@ class ClientFeatures:
     @classmethod
     def of(cls, caps: Any) -> ClientFeatures:
         """Read the capabilities that matter to Layerwise from ``initialize`` (as JSON)."""
-        text = _get(caps, "textDocument")
-        workspace = _get(caps, "workspace")
+        text = get(caps, "textDocument")
+        workspace = get(caps, "workspace")
         return cls(
-            pull_diagnostics=_get(text, "diagnostic") is not None,
-            diagnostic_refresh=bool(_get(workspace, "diagnostics", "refreshSupport")),
-            configuration=bool(_get(workspace, "configuration")),
-            watched_files=bool(_get(workspace, "didChangeWatchedFiles",
+            pull_diagnostics=get(text, "diagnostic") is not None,
+            diagnostic_refresh=bool(get(workspace, "diagnostics", "refreshSupport")),
+            configuration=bool(get(workspace, "configuration")),
+            watched_files=bool(get(workspace, "didChangeWatchedFiles",
                                     "dynamicRegistration")),
-            snippets=bool(_get(text, "completion", "completionItem", "snippetSupport")),
-            hover_markdown=_prefers_markdown(_get(text, "hover", "contentFormat")),
-            document_changes=bool(_get(workspace, "workspaceEdit", "documentChanges")),
-            hierarchical_symbols=bool(_get(text, "documentSymbol",
+            snippets=bool(get(text, "completion", "completionItem", "snippetSupport")),
+            hover_markdown=_prefers_markdown(get(text, "hover", "contentFormat")),
+            document_changes=bool(get(workspace, "workspaceEdit", "documentChanges")),
+            hierarchical_symbols=bool(get(text, "documentSymbol",
                                            "hierarchicalDocumentSymbolSupport")),
-            folding_limit=_limit(_get(text, "foldingRange", "rangeLimit")),
+            folding_limit=_limit(get(text, "foldingRange", "rangeLimit")),
         )
 
 

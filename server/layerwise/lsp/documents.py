@@ -22,7 +22,7 @@ from pygls.uris import to_fs_path
 
 from ..config import Settings
 from ..model.analysis import Analysis, analyze
-from ..model.context import BuildContext
+from ..model.context import DOCKERIGNORE, BuildContext
 from ..rules.base import Finding
 from ..rules.run import RuleSelection, run_rules
 from ..syntax.source import MAX_BYTES, SourceProblem
@@ -38,6 +38,12 @@ _LINE_BREAK = re.compile(r"\r\n|\r|\n")
 #: How far into a document to look for a NUL byte, the sign of a binary file (as the CLI does).
 _BINARY_PROBE = 8192
 
+
+
+def is_ignore_file(uri: str) -> bool:
+    """Whether ``uri`` names an ignore file (``.dockerignore``, ``<Dockerfile>.dockerignore``),
+    which a client may send as a document but which is no Dockerfile."""
+    return uri.rpartition("/")[2].endswith(DOCKERIGNORE)
 
 class Change(NamedTuple):
     """One content change of ``textDocument/didChange``."""
@@ -243,6 +249,12 @@ class DocumentStore:
                 logger.exception("rules failed on %s (version %s)", doc.uri, doc.version)
                 entry.findings = []
         return entry.findings
+
+    def shown_findings(self, doc: Document) -> list[Finding]:
+        """The findings shown as diagnostics (none for an ignore file, or when turned off)."""
+        if is_ignore_file(doc.uri) or not self.settings(doc).diagnostics.enable:
+            return []
+        return self.findings(doc)
 
     def _entry(self, doc: Document) -> _Entry:
         settings = self._settings_for(doc.uri)

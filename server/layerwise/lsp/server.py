@@ -11,7 +11,7 @@ import functools
 import json
 import logging
 from collections.abc import Callable, Coroutine, Generator
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, TypeVar
 
 import cattrs
 from lsprotocol import types
@@ -25,13 +25,16 @@ from pygls.lsp.server import LanguageServer
 from pygls.protocol import LanguageServerProtocol, lsp_method
 
 from .. import __version__
+from . import wire
 from .capabilities import ClientFeatures
 from .documents import DocumentStore
+from .framing import frame
 from .json_params import InvalidParams
 from .settings import SettingsStore
 from .transport import serve_stdio, serve_tcp
 
 if TYPE_CHECKING:
+    from .early import SessionStart
     from .handlers.diagnostics import DiagnosticsPublisher
     from .transport import Inbox
 
@@ -40,13 +43,10 @@ __all__ = ["JsonText", "LayerwiseProtocol", "LayerwiseServer", "create_server", 
 
 logger = logging.getLogger(__name__)
 
+_T = TypeVar("_T")
+
 #: Returned by :meth:`LayerwiseProtocol.structure_message` for a request already answered.
 _ANSWERED = object()
-#: The header of every message sent (as pygls writes it), for its body's length.
-_HEADER = (b"Content-Length: %d\r\n"
-           b"Content-Type: application/vscode-jsonrpc; charset=utf-8\r\n\r\n")
-
-
 class JsonText(str):
     """A handler's result already in JSON text, sent as it is."""
 
@@ -69,6 +69,9 @@ class LayerwiseProtocol(LanguageServerProtocol):
         self.json_handlers: dict[str, Callable[[Any], None]] = {}
         self.initialize_json: Any = None
         """The parameters of ``initialize`` as the client sent them (JSON)."""
+        self.answered: tuple[Any, dict[str, Any]] | None = None
+        """The id of an ``initialize`` request the start of the session answered (see
+        :mod:`.early`), and the result it sent."""
 
     def receive(self, body: bytes | bytearray) -> None:
         """Handle one message body from the client."""
@@ -133,6 +136,10 @@ class LayerwiseProtocol(LanguageServerProtocol):
         """Send a response; a result a handler built in JSON form already (a dict: completion;
         :class:`JsonText`: pulled diagnostics) goes out as it is instead of through cattrs,
         which would walk every value of it again."""
+        if self.answered is not None and msg_id == self.answered[0]:
+            self._check_answer(self.answered[1], result, error)
+            self.answered = None
+            return
         if error is None and isinstance(result, dict | JsonText):
             self._result_types.pop(msg_id, None)
             if isinstance(result, JsonText):
@@ -142,6 +149,15 @@ class LayerwiseProtocol(LanguageServerProtocol):
                 self._send_data({"id": msg_id, "jsonrpc": self.VERSION, "result": result})
             return
         super()._send_response(msg_id, result, error)
+
+    def _check_answer(self, sent: dict[str, Any], result: Any, error: Any) -> None:
+        """Compare pygls's answer to a replayed ``initialize`` with the one sent (kept to
+        itself): they must agree."""
+        if error is not None:
+            logger.error("initialize, answered at the start, fails here: %s", error.message)
+        elif (built := self._converter.unstructure(result)) != sent:
+            logger.error("initialize was answered at the start with %s, pygls answers %s",
+                         json.dumps(sent), json.dumps(built))
 
     def _send_data(self, data: Any) -> None:
         """Send a message (a dict, or an lsprotocol object)."""
@@ -164,7 +180,7 @@ class LayerwiseProtocol(LanguageServerProtocol):
             logger.debug("sending %s", text)
         body = text.encode()
         try:
-            self.writer.write(_HEADER % len(body) + body)
+            self.writer.write(frame(body))
         except BrokenPipeError:
             logger.error("cannot send a message: the client closed the connection")
             raise
@@ -193,6 +209,20 @@ class LayerwiseServer(LanguageServer):
         self._tasks: set[asyncio.Task[Any]] = set()
         self.inbox: Inbox | None = None
         """Where messages come in (set by the transport)."""
+        self.started: SessionStart | None = None
+        """The start of the session this server took over, if it answered ``initialize``."""
+
+    def adopt(self, start: SessionStart) -> None:
+        """Go on with a session whose start answered ``initialize`` (see :mod:`.early`):
+        take its settings, documents and published diagnostics."""
+        if start.answered is None:
+            return
+        self.started = start
+        self.settings = start.settings
+        self.documents = start.documents
+        self.client = start.client
+        self.diagnostics.adopt(start.sent, start.published)
+        self.protocol.answered = start.answered
 
     def json_notification(self, method: str,
                           handler: Callable[[LayerwiseServer, Any], None]) -> None:
@@ -233,14 +263,13 @@ class LayerwiseServer(LanguageServer):
         """An LSP value (an lsprotocol object) in the JSON form it has on the wire."""
         return self.protocol._converter.unstructure(value)
 
+    def from_json(self, value: Any, kind: type[_T]) -> _T:
+        """An LSP value in JSON form as an lsprotocol object of type ``kind``."""
+        return self.protocol._converter.structure(value, kind)  # type: ignore[no-any-return]
+
     def publish_diagnostics(self, uri: str, version: int | None, diagnostics: list[str]) -> None:
-        """Send ``textDocument/publishDiagnostics`` with diagnostics already in JSON text; the
-        message is the one pygls writes for the typed notification."""
-        version_member = "" if version is None else f',"version":{version}'
-        self.protocol.send_json(
-            f'{{"params":{{"uri":{json.dumps(uri)},"diagnostics":[{",".join(diagnostics)}]'
-            f'{version_member}}},"method":"{types.TEXT_DOCUMENT_PUBLISH_DIAGNOSTICS}",'
-            '"jsonrpc":"2.0"}')
+        """Send ``textDocument/publishDiagnostics`` with diagnostics already in JSON text."""
+        self.protocol.send_json(wire.publish_json(uri, version, diagnostics))
 
     def show_message(self, message: str,
                      kind: types.MessageType = types.MessageType.Warning) -> None:

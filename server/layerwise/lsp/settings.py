@@ -20,7 +20,6 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
-from lsprotocol import types
 from pygls.uris import to_fs_path
 
 from ..config import (
@@ -99,12 +98,11 @@ class SettingsStore:
         self._folders = dict(folders)
         self._resolve()
 
-    def configuration_params(self) -> types.ConfigurationParams:
-        """The ``workspace/configuration`` request for the global section and each folder."""
-        items = [types.ConfigurationItem(section=SECTION)]
-        items += [types.ConfigurationItem(scope_uri=uri, section=SECTION)
-                  for uri in self.folder_uris]
-        return types.ConfigurationParams(items=items)
+    def configuration_params(self) -> dict[str, Any]:
+        """The parameters (JSON) of ``workspace/configuration`` for the global section and each
+        folder."""
+        return {"items": [{"section": SECTION},
+                          *({"scopeUri": uri, "section": SECTION} for uri in self.folder_uris)]}
 
     def take_configuration_result(self, result: Any) -> None:
         """Store a ``workspace/configuration`` response to :meth:`configuration_params`."""

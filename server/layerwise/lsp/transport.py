@@ -11,42 +11,39 @@ import asyncio
 import collections
 import logging
 import os
-import re
 import select
 import sys
 import threading
-from collections.abc import Callable, Coroutine
+from collections.abc import Callable, Coroutine, Iterable
 from typing import TYPE_CHECKING, Any, BinaryIO
 
 from pygls.exceptions import JsonRpcException
 from pygls.io_ import StdoutWriter
 
+from .framing import Framer
+
 if TYPE_CHECKING:
+    from .early import SessionStart
     from .server import LayerwiseServer
 
 __all__ = ["Inbox", "serve_stdio", "serve_tcp"]
 
 logger = logging.getLogger(__name__)
 
-#: The length of a message received, in its header.
-_CONTENT_LENGTH = re.compile(rb"^content-length:[ \t]*(\d+)[ \t]*\r?$",
-                             re.IGNORECASE | re.MULTILINE)
-#: How much input without a header end is dropped as junk.
-_MAX_HEADER = 1 << 20
-
-
 def serve_stdio(server: LayerwiseServer, stdin: BinaryIO | None = None,
-                stdout: BinaryIO | None = None) -> int:
+                stdout: BinaryIO | None = None, start: SessionStart | None = None) -> int:
     """Serve one client over stdin/stdout until it exits; return the exit code.
 
     The loop reads stdin itself when it can watch it (a pipe, on Unix); otherwise a thread
-    copies stdin to the loop.
+    copies stdin to the loop. ``start`` is the start of the session, served already (see
+    :mod:`.early`): its messages left over are handled first.
     """
     stdin = stdin or sys.stdin.buffer
     server.protocol.set_writer(StdoutWriter(stdout or sys.stdout.buffer))
 
     async def main() -> None:
-        inbox = server.inbox = Inbox(server)
+        inbox = server.inbox = (Inbox(server, start.framer, start.replay) if start is not None
+                                else Inbox(server))
         if not _watch(stdin, inbox):
             loop = asyncio.get_running_loop()
             threading.Thread(target=_pump, args=(stdin, inbox, loop), name="layerwise-stdin",
@@ -57,18 +54,27 @@ def serve_stdio(server: LayerwiseServer, stdin: BinaryIO | None = None,
 
 
 class Inbox:
-    """Splits the bytes a client sends into messages (each behind a ``Content-Length``
-    header), hands them to the protocol, and runs the work deferred until they are handled."""
+    """Hands the messages a client sends to the protocol, and runs the work deferred until
+    they are handled.
 
-    def __init__(self, server: LayerwiseServer) -> None:
+    ``framer`` may hold the rest of a message already partly read, ``replay`` messages already
+    read (by the start of the session, :mod:`.early`) to handle first.
+    """
+
+    def __init__(self, server: LayerwiseServer, framer: Framer | None = None,
+                 replay: Iterable[bytes] = ()) -> None:
         self._server = server
-        self._buffer = bytearray()
-        self._length = -1
-        """The body length of the message being read; -1 while reading its header."""
+        self._framer = framer or Framer()
         self._deferred: list[Callable[[], None]] | None = None
         """Work waiting for :meth:`settle`; ``None`` outside :meth:`take` … :meth:`settle`."""
         self.closed: asyncio.Future[None] = asyncio.get_running_loop().create_future()
         """Done at the end of the input."""
+        replay = list(replay)
+        if replay:
+            self._deferred = []
+            for body in replay:
+                self._receive(body)
+            self.settle()
 
     def take(self, data: bytes) -> None:
         """Handle every message ``data`` completes (empty ``data``: the end of the input).
@@ -81,32 +87,16 @@ class Inbox:
             if not self.closed.done():
                 self.closed.set_result(None)
             return
-        buffer = self._buffer
-        buffer += data
-        while True:
-            if self._length < 0:
-                end = buffer.find(b"\r\n\r\n")
-                if end < 0:
-                    if len(buffer) > _MAX_HEADER:
-                        logger.error("dropped %d bytes that hold no message header", len(buffer))
-                        buffer.clear()
-                    return
-                match = _CONTENT_LENGTH.search(bytes(buffer[:end]))
-                del buffer[:end + 4]
-                if match is None:
-                    logger.error("dropped a message header without Content-Length")
-                    continue
-                self._length = int(match[1])
-            if len(buffer) < self._length:
-                return
-            body = buffer[:self._length]
-            del buffer[:self._length]
-            self._length = -1
-            try:
-                self._server.protocol.receive(body)
-            except Exception as exc:
-                logger.exception("cannot handle a message")
-                self._server._report_server_error(exc, JsonRpcException)
+        for body in self._framer.bodies(data):
+            self._receive(body)
+
+    def _receive(self, body: bytes | bytearray) -> None:
+        """Hand one message to the protocol; a failure is logged, never raised."""
+        try:
+            self._server.protocol.receive(body)
+        except Exception as exc:
+            logger.exception("cannot handle a message")
+            self._server._report_server_error(exc, JsonRpcException)
 
     def defer(self, work: Callable[[], None]) -> None:
         """Run ``work`` at the next :meth:`settle`, or soon if no message is being read."""

@@ -9,6 +9,7 @@ built here, as JSON, because the start of a session publishes them before lsprot
 
 from __future__ import annotations
 
+import json
 from collections.abc import Sequence
 from typing import Any, Protocol
 
@@ -18,7 +19,7 @@ from ..syntax.span import Position, Span
 from .encoding import Codec
 
 __all__ = ["SOURCE", "TextLines", "core_position", "diagnostic_json", "diagnostic_positions",
-           "lsp_position", "range_json"]
+           "lsp_position", "publish_json", "range_json"]
 
 #: The ``source`` of every diagnostic.
 SOURCE = "layerwise"
@@ -99,6 +100,14 @@ def diagnostic_positions(doc: TextLines, finding: Finding) -> tuple[tuple[int, i
             else:  # as lsp_position does, in short for the usual case
                 positions.append(lsp_position(doc, pos))
     return tuple(positions)
+
+
+def publish_json(uri: str, version: int | None, diagnostics: list[str]) -> str:
+    """``textDocument/publishDiagnostics`` for diagnostics already in JSON text (the message
+    pygls writes for the typed notification)."""
+    version_member = "" if version is None else f',"version":{version}'
+    return (f'{{"params":{{"uri":{json.dumps(uri)},"diagnostics":[{",".join(diagnostics)}]'
+            f'{version_member}}},"method":"textDocument/publishDiagnostics","jsonrpc":"2.0"}}')
 
 
 def diagnostic_json(doc: TextLines, finding: Finding) -> dict[str, Any]:

@@ -25,7 +25,7 @@ from pygls.uris import from_fs_path
 from ...rules.base import Finding
 from ...rules.run import run_rules
 from ...syntax.span import Span, TextEdit
-from .. import convert, wire
+from .. import convert, offer, wire
 from ..documents import Document
 
 if TYPE_CHECKING:
@@ -38,9 +38,6 @@ logger = logging.getLogger(__name__)
 QUICK_FIX = types.CodeActionKind.QuickFix.value
 EXTRACT = types.CodeActionKind.RefactorExtract.value
 FIX_ALL = convert.FIX_ALL_KIND
-#: The kinds the server offers, as advertised.
-KINDS: list[types.CodeActionKind | str] = [types.CodeActionKind.QuickFix,
-                                           types.CodeActionKind.RefactorExtract, FIX_ALL]
 FIX_ALL_TITLE = "Fix all safely fixable problems (Layerwise)"
 
 
@@ -292,5 +289,5 @@ def _range_of(value: Any) -> types.Range | None:
 def register(server: LayerwiseServer) -> None:
     """Register code actions and their resolution."""
     server.feature(types.TEXT_DOCUMENT_CODE_ACTION, types.CodeActionOptions(
-        code_action_kinds=KINDS, resolve_provider=True))(text_document_code_action)
+        code_action_kinds=list(offer.CODE_ACTION_KINDS), resolve_provider=True))(text_document_code_action)
     server.feature(types.CODE_ACTION_RESOLVE)(code_action_resolve)

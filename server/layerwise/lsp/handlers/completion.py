@@ -6,14 +6,10 @@ from typing import TYPE_CHECKING, Any
 
 from lsprotocol import types
 
-from .. import convert
+from .. import convert, offer
 
 if TYPE_CHECKING:
     from ..server import LayerwiseServer
-
-#: ``-`` and ``=`` for flags and their values, ``$``/``{`` for variables, space after keywords.
-TRIGGER_CHARACTERS = ["-", "=", "$", "{", " "]
-
 
 def text_document_completion(ls: LayerwiseServer,
                              params: types.CompletionParams) -> dict[str, Any] | None:
@@ -32,5 +28,5 @@ def text_document_completion(ls: LayerwiseServer,
 def register(server: LayerwiseServer) -> None:
     """Register completion."""
     server.feature(types.TEXT_DOCUMENT_COMPLETION, types.CompletionOptions(
-        trigger_characters=TRIGGER_CHARACTERS, resolve_provider=False))(
+        trigger_characters=offer.TRIGGER_CHARACTERS, resolve_provider=False))(
         text_document_completion)

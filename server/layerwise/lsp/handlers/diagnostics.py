@@ -12,33 +12,21 @@ from __future__ import annotations
 
 import json
 import logging
-from typing import TYPE_CHECKING, NamedTuple
+from typing import TYPE_CHECKING
 
 from lsprotocol import types
 
-from ...model.context import DOCKERIGNORE
-from .. import wire
+from .. import offer
+from ..sent import SentDiagnostics
 from ..server import JsonText
 
 if TYPE_CHECKING:
     from ...config import Settings
-    from ...rules.base import Finding
-    from ...syntax.span import Span
     from ..documents import Document
     from ..server import LayerwiseServer
 
 logger = logging.getLogger(__name__)
 
-#: The identifier of Layerwise's pull diagnostics.
-IDENTIFIER = "layerwise"
-
-
-class _Sent(NamedTuple):
-    """A finding as last sent: its diagnostic's positions and JSON text."""
-
-    finding: Finding
-    positions: tuple[tuple[int, int], ...]
-    json: str
 
 
 class DiagnosticsPublisher:
@@ -50,40 +38,22 @@ class DiagnosticsPublisher:
         self._deferred: set[str] = set()
         self._waiting = False
         self._published: dict[str, Settings] = {}
-        self._sent: dict[str, dict[tuple[str, Span], _Sent]] = {}
+        """The settings each document's diagnostics were last published under."""
+        self._sent = SentDiagnostics()
 
     @property
     def pull(self) -> bool:
         """Whether the client pulls (then nothing is ever pushed)."""
         return self._server.client.pull_diagnostics
 
+    def adopt(self, sent: SentDiagnostics, published: dict[str, Settings]) -> None:
+        """Take over what the start of the session published (see :mod:`..early`)."""
+        self._sent = sent
+        self._published.update(published)
+
     def diagnostics(self, doc: Document) -> list[str]:
-        """The diagnostics of a document's current version, each in JSON text.
-
-        Most findings are the same from one version to the next (often the same objects):
-        a finding equal to one last sent, at the same positions, reuses its JSON.
-        """
-        before = self._sent.get(doc.uri, {})
-        now: dict[tuple[str, Span], _Sent] = {}
-        items = []
-        for finding in self._findings(doc):
-            key = (finding.rule_id, finding.span)
-            positions = wire.diagnostic_positions(doc, finding)
-            sent = before.get(key)
-            if sent is None or sent.positions != positions or (
-                    sent.finding is not finding and sent.finding != finding):
-                sent = _Sent(finding, positions, json.dumps(
-                    wire.diagnostic_json(doc, finding), separators=(",", ":")))
-            now[key] = sent
-            items.append(sent.json)
-        self._sent[doc.uri] = now
-        return items
-
-    def _findings(self, doc: Document) -> list[Finding]:
-        """The findings shown as diagnostics (none for an ignore file, or when turned off)."""
-        if is_ignore_file(doc.uri) or not self._server.documents.settings(doc).diagnostics.enable:
-            return []
-        return self._server.documents.findings(doc)
+        """The diagnostics of a document's current version, each in JSON text."""
+        return self._sent.items(self._server.documents, doc)
 
     def opened(self, doc: Document) -> None:
         """Publish at once for a freshly opened document."""
@@ -111,7 +81,7 @@ class DiagnosticsPublisher:
         self._scheduled.pop(uri, None)
         self._deferred.discard(uri)
         self._published.pop(uri, None)
-        self._sent.pop(uri, None)
+        self._sent.forget(uri)
         if not self.pull:
             self._server.publish_diagnostics(uri, None, [])
 
@@ -165,12 +135,6 @@ class DiagnosticsPublisher:
         self._server.publish_diagnostics(doc.uri, doc.version, items)
 
 
-def is_ignore_file(uri: str) -> bool:
-    """Whether ``uri`` names an ignore file (``.dockerignore``, ``<Dockerfile>.dockerignore``),
-    which a client may send as a document but which is no Dockerfile."""
-    return uri.rpartition("/")[2].endswith(DOCKERIGNORE)
-
-
 async def text_document_diagnostic(
         ls: LayerwiseServer, params: types.DocumentDiagnosticParams,
 ) -> types.DocumentDiagnosticReport | JsonText:
@@ -200,5 +164,5 @@ def register(server: LayerwiseServer) -> None:
 def register_pull(server: LayerwiseServer) -> None:
     """Offer ``textDocument/diagnostic`` (called during initialize for pulling clients)."""
     server.feature(types.TEXT_DOCUMENT_DIAGNOSTIC, types.DiagnosticOptions(
-        identifier=IDENTIFIER, inter_file_dependencies=False,
+        identifier=offer.DIAGNOSTIC_IDENTIFIER, inter_file_dependencies=False,
         workspace_diagnostics=False))(text_document_diagnostic)

@@ -11,9 +11,9 @@ from pygls.exceptions import JsonRpcException
 from ...config import CONFIG_FILE_NAMES
 from ...model.context import DOCKERIGNORE
 from ..capabilities import ClientFeatures
+from ..documents import is_ignore_file
 from ..encoding import Codec, choose_encoding
 from . import diagnostics
-from .diagnostics import is_ignore_file
 
 if TYPE_CHECKING:
     from ..server import LayerwiseServer
@@ -25,7 +25,10 @@ IGNORE_FILE_GLOBS = (f"**/{DOCKERIGNORE}", f"**/*{DOCKERIGNORE}")
 
 
 def initialize(ls: LayerwiseServer, params: types.InitializeParams) -> None:
-    """Read the client's capabilities and initialization options; pick push or pull."""
+    """Read the client's capabilities and initialization options; pick push or pull (unless
+    the start of the session did, see :mod:`..early`)."""
+    if ls.started is not None:
+        return
     sent = ls.protocol.initialize_json
     capabilities = sent.get("capabilities") if isinstance(sent, dict) else None
     ls.client = ClientFeatures.of(capabilities)
@@ -44,7 +47,7 @@ def initialized(ls: LayerwiseServer, params: types.InitializedParams) -> None:
     """Report bad initialization options, pull the workspace settings, watch config and ignore
     files."""
     report(ls)
-    if ls.client.configuration:
+    if ls.client.configuration and not (ls.started is not None and ls.started.pulled):
         _start_pull(ls)
     if ls.client.watched_files:
         ls.spawn(_watch_files(ls))
@@ -142,7 +145,8 @@ def _start_pull(ls: LayerwiseServer) -> None:
 async def _pull(ls: LayerwiseServer, number: int) -> None:
     """Ask for the ``layerwise`` section globally and per folder; keep only the newest answer."""
     try:
-        result: Any = await ls.workspace_configuration_async(ls.settings.configuration_params())
+        params = ls.from_json(ls.settings.configuration_params(), types.ConfigurationParams)
+        result: Any = await ls.workspace_configuration_async(params)
     except Exception as exc:  # noqa: BLE001 - a client may refuse; keep what we have
         logger.warning("workspace/configuration failed: %s", exc)
         ls.settings.pulled(number, None, failed=True)

@@ -11,8 +11,8 @@ from typing import TYPE_CHECKING, Any
 from lsprotocol import types
 
 from .. import json_params
+from ..documents import is_ignore_file
 from . import lifecycle
-from .diagnostics import is_ignore_file
 
 if TYPE_CHECKING:
     from ..server import LayerwiseServer

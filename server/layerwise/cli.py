@@ -766,7 +766,10 @@ def _serve(args: argparse.Namespace) -> int:
     # Over stdio, the first diagnostics go out before pygls and lsprotocol are loaded.
     start = None if tcp else SessionStart.over(sys.stdin.buffer, stdout)
     if start is not None:
-        start.run()
+        try:
+            start.run()
+        except KeyboardInterrupt:
+            return 130
     defer_gc()  # while pygls and lsprotocol load
     from .lsp.server import create_server, serve_stdio, serve_tcp
 

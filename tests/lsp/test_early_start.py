@@ -6,21 +6,37 @@ Whole sessions are written to the server's stdin at once (see ``test_wire``); th
 
 from __future__ import annotations
 
+import io
 import json
+import os
+import subprocess
+import threading
 from pathlib import Path
-from typing import Any
+from typing import IO, Any
 
 import pytest
 from lsprotocol import converters
 
 from layerwise.lsp.capabilities import ClientFeatures
-from layerwise.lsp.early import configuration_request_id
+from layerwise.lsp.early import SessionStart, configuration_request_id
 from layerwise.lsp.offer import initialize_result
 from layerwise.lsp.server import create_server
 
 from .helpers import BROKEN, capabilities
 from .test_publish import _Wire
-from .test_wire import EXIT, INITIALIZE, INITIALIZED, SHUTDOWN, _opened, _published, response, run
+from .test_wire import (
+    EXIT,
+    INITIALIZE,
+    INITIALIZED,
+    LAYERWISE,
+    SHUTDOWN,
+    _opened,
+    _published,
+    frame,
+    parse,
+    response,
+    run,
+)
 
 _JSON = converters.get_converter()
 
@@ -53,15 +69,42 @@ async def test_the_start_answers_initialize_as_pygls_does(caps: Any) -> None:
     assert answer["result"] == initialize_result(caps, pull=pull)
 
 
-def _session(tmp_path: Path, messages: list[Any]) -> tuple[list[dict[str, Any]], str]:
-    """Run a session with info logs in a file; return the messages sent and the log."""
+def _session(tmp_path: Path, messages: list[Any], *,
+             publishes: bool = True) -> tuple[list[dict[str, Any]], str]:
+    """Run a session with info logs in a file, ended (shutdown, exit) once diagnostics are
+    published if it ``publishes``; return the messages sent and the log."""
     log = tmp_path / "layerwise.log"
-    code, sent, _ = run([*messages, SHUTDOWN, EXIT], ["serve", "--stdio", "-v", "--log-file", str(log)])
-    assert code == 0
+    proc = subprocess.Popen([*LAYERWISE, "serve", "--stdio", "-v", "--log-file", str(log)],
+                            stdin=subprocess.PIPE, stdout=subprocess.PIPE)
+    assert proc.stdin is not None and proc.stdout is not None
+    proc.stdin.write(b"".join(frame(m) for m in messages))
+    proc.stdin.flush()
+    sent: list[dict[str, Any]] = []
+    watchdog = threading.Timer(60, proc.kill)  # a server that never publishes fails the test
+    watchdog.start()
+    try:
+        while publishes and not _published(sent):
+            sent.append(_read(proc.stdout))
+    finally:
+        watchdog.cancel()
+    rest, _ = proc.communicate(frame(SHUTDOWN) + frame(EXIT), timeout=60)
+    sent += parse(rest)
+    assert proc.returncode == 0
     text = log.read_text(encoding="utf-8")
     assert "pygls answers" not in text and "fails here" not in text  # the answers agree
     assert len([m for m in sent if m.get("id") == 1]) == 1  # initialize is answered once
     return sent, text
+
+
+def _read(stream: IO[bytes]) -> dict[str, Any]:
+    """The next message the server writes."""
+    length = None
+    while (line := stream.readline().strip()):
+        name, _, value = line.partition(b":")
+        if name.lower() == b"content-length":
+            length = int(value)
+    assert length is not None, "the server ended the session"
+    return json.loads(stream.read(length))  # type: ignore[no-any-return]
 
 
 def _initialize(caps: Any, options: Any = None) -> dict[str, Any]:
@@ -121,7 +164,7 @@ def test_any_other_message_goes_to_the_full_server(tmp_path: Path) -> None:
 
 
 def test_shutdown_right_after_initialize(tmp_path: Path) -> None:
-    sent, log = _session(tmp_path, [INITIALIZE])
+    sent, log = _session(tmp_path, [INITIALIZE], publishes=False)
     assert "answered initialize, 0 document(s) published" in log
     assert response(sent, 1)["result"]["serverInfo"]["name"] == "layerwise"
     assert response(sent, 99) == {"jsonrpc": "2.0", "id": 99, "result": None}
@@ -133,10 +176,29 @@ def test_shutdown_right_after_initialize(tmp_path: Path) -> None:
 ], ids=["pulls", "invalid options"])
 def test_the_full_server_answers_some_clients(tmp_path: Path, caps: Any, options: Any) -> None:
     uri = (tmp_path / "Dockerfile").as_uri()
+    pulls = bool(caps)  # a pulling client gets no diagnostics it does not ask for
     sent, log = _session(tmp_path, [_initialize(caps, options), INITIALIZED,
-                                    _opened(uri, BROKEN)])
+                                    _opened(uri, BROKEN)], publishes=not pulls)
     assert "did not answer initialize" in log
     result = response(sent, 1)["result"]
-    assert result == initialize_result(caps, pull=bool(caps))
+    assert result == initialize_result(caps, pull=pulls)
     shown = [m for m in sent if m.get("method") == "window/showMessage"]
     assert len(shown) == (1 if options else 0)
+
+
+def test_a_failure_leaves_the_document_to_the_full_server(tmp_path: Path) -> None:
+    read, write = os.pipe()
+    uri = (tmp_path / "Dockerfile").as_uri()
+    os.write(write, b"".join(frame(m) for m in (INITIALIZE, INITIALIZED, _opened(uri, BROKEN))))
+    os.close(write)
+    start = SessionStart(read, io.BytesIO())
+
+    def failing(*args: Any) -> list[str]:
+        raise RuntimeError("boom")
+
+    start.sent.items = failing  # type: ignore[method-assign]
+    start.run()
+    os.close(read)
+    assert start.answered is not None and start.published == {}
+    assert [json.loads(body)["method"] for body in start.replay] == [
+        "initialize", "initialized", "textDocument/didOpen"]

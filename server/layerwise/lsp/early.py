@@ -175,9 +175,14 @@ class SessionStart:
                 or type(version) is not int or not isinstance(text, str)
                 or not isinstance(language, str) or is_ignore_file(uri)):
             self._leave(body)
-        doc = self.documents.open(uri, version, text, language)
+        try:
+            doc = self.documents.open(uri, version, text, language)
+            items = self.sent.items(self.documents, doc)
+        except Exception:
+            self._unread.appendleft(body)  # for the full server to open it again
+            raise
         self.published[uri] = self.documents.settings(doc)
-        self._write(wire.publish_json(uri, version, self.sent.items(self.documents, doc)))
+        self._write(wire.publish_json(uri, version, items))
 
     # ------------------------------------------------------------------ input and output
 

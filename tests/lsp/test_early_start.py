@@ -126,20 +126,27 @@ def test_the_start_publishes_the_first_document(tmp_path: Path) -> None:
 
 def test_the_start_waits_for_the_newest_workspace_settings(tmp_path: Path) -> None:
     # A configuration change while the settings are asked for asks again; only the newest
-    # answer counts, and the full server does not ask a third time.
+    # answer counts, and the full server does not ask a third time. The workspace folder's
+    # settings are asked for too, and win inside it.
+    folder = tmp_path.as_uri()
     uri = (tmp_path / "Dockerfile").as_uri()
     changed = {"jsonrpc": "2.0", "method": "workspace/didChangeConfiguration",
                "params": {"settings": None}}
 
     def answer(number: int, rules: dict[str, str]) -> dict[str, Any]:
         return {"jsonrpc": "2.0", "id": configuration_request_id(number),
-                "result": [{"rules": rules}]}
+                "result": [{"rules": {"LW006": "warning"}}, {"rules": rules}]}
 
+    initialize = _initialize({"workspace": {"configuration": True}})
+    initialize["params"]["workspaceFolders"] = [{"uri": folder, "name": "w"}]
     sent, log = _session(tmp_path, [
-        _initialize({"workspace": {"configuration": True}}), INITIALIZED, changed,
+        initialize, INITIALIZED, changed,
         answer(1, {"LW006": "off"}), _opened(uri, BROKEN), answer(2, {"LW001": "off"})])
     assert "answered initialize, 1 document(s) published" in log
-    assert _asked(sent) == [configuration_request_id(1), configuration_request_id(2)]
+    asked = [m for m in sent if m.get("method") == "workspace/configuration"]
+    assert [m["id"] for m in asked] == [configuration_request_id(n) for n in (1, 2)]
+    assert asked[0]["params"] == {"items": [{"section": "layerwise"},
+                                            {"scopeUri": folder, "section": "layerwise"}]}
     assert _published(sent) == [(1, ["LW006"])]
 
 

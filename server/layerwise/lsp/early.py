@@ -117,10 +117,7 @@ class SessionStart:
         self.replay.append(body)
         capabilities = params.get("capabilities") or {}
         self.client = ClientFeatures.of(capabilities)
-        folders = params.get("workspaceFolders")
-        self.settings.folder_uris = [uri for folder in folders or ()
-                                     if isinstance(uri := get(folder, "uri"), str)] if (
-            isinstance(folders, list)) else []
+        self.settings.folder_uris = _folder_uris(params.get("workspaceFolders"))
         self.settings.set_initialization_options(params.get("initializationOptions"))
         if self.client.pull_diagnostics or self.settings.problems:
             raise _HandOver
@@ -220,6 +217,12 @@ class SessionStart:
         logger.debug("sending %s", text)
         self._stdout.write(frame(text.encode()))
         self._stdout.flush()
+
+
+def _folder_uris(folders: Any) -> list[str]:
+    """The uris of the workspace folders in ``initialize``, as pygls's workspace lists them."""
+    uris = [get(folder, "uri") for folder in folders] if isinstance(folders, list) else []
+    return list(dict.fromkeys(uri for uri in uris if isinstance(uri, str)))
 
 
 def configuration_request_id(number: int) -> str:

@@ -766,6 +766,7 @@ def _serve(args: argparse.Namespace) -> int:
     # Over stdio, the first diagnostics go out before pygls and lsprotocol are loaded.
     start = None if tcp else SessionStart.over(sys.stdin.buffer, stdout)
     if start is not None:
+        tune_gc()  # for the first analysis: keep the collector off what is loaded
         try:
             start.run()
         except KeyboardInterrupt:

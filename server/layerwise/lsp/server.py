@@ -47,6 +47,8 @@ _T = TypeVar("_T")
 
 #: Returned by :meth:`LayerwiseProtocol.structure_message` for a request already answered.
 _ANSWERED = object()
+
+
 class JsonText(str):
     """A handler's result already in JSON text, sent as it is."""
 
@@ -137,6 +139,7 @@ class LayerwiseProtocol(LanguageServerProtocol):
         :class:`JsonText`: pulled diagnostics) goes out as it is instead of through cattrs,
         which would walk every value of it again."""
         if self.answered is not None and msg_id == self.answered[0]:
+            self._result_types.pop(msg_id, None)
             self._check_answer(self.answered[1], result, error)
             self.answered = None
             return

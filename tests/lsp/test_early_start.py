@@ -11,6 +11,7 @@ import json
 import os
 import subprocess
 import threading
+from collections.abc import Callable
 from pathlib import Path
 from typing import IO, Any
 
@@ -69,31 +70,53 @@ async def test_the_start_answers_initialize_as_pygls_does(caps: Any) -> None:
     assert answer["result"] == initialize_result(caps, pull=pull)
 
 
+class _Session:
+    """A server over pipes, logging (``-v``) to a file; messages go in as the test says."""
+
+    def __init__(self, tmp_path: Path) -> None:
+        self.log = tmp_path / "layerwise.log"
+        self.proc = subprocess.Popen(
+            [*LAYERWISE, "serve", "--stdio", "-v", "--log-file", str(self.log)],
+            stdin=subprocess.PIPE, stdout=subprocess.PIPE)
+        self.sent: list[dict[str, Any]] = []
+        """What the server sent so far."""
+
+    def send(self, *messages: Any) -> None:
+        assert self.proc.stdin is not None
+        self.proc.stdin.write(b"".join(frame(m) for m in messages))
+        self.proc.stdin.flush()
+
+    def wait(self, done: Callable[[list[dict[str, Any]]], Any]) -> None:
+        """Read what the server sends until ``done`` holds for it."""
+        assert self.proc.stdout is not None
+        watchdog = threading.Timer(60, self.proc.kill)  # a server that hangs fails the test
+        watchdog.start()
+        try:
+            while not done(self.sent):
+                self.sent.append(_read(self.proc.stdout))
+        finally:
+            watchdog.cancel()
+
+    def end(self) -> tuple[list[dict[str, Any]], str]:
+        """Shut the server down; return all it sent and its log."""
+        rest, _ = self.proc.communicate(frame(SHUTDOWN) + frame(EXIT), timeout=60)
+        self.sent += parse(rest)
+        assert self.proc.returncode == 0
+        log = self.log.read_text(encoding="utf-8")
+        assert "pygls answers" not in log and "fails here" not in log  # the answers agree
+        assert len([m for m in self.sent if m.get("id") == 1]) == 1  # answered once
+        return self.sent, log
+
+
 def _session(tmp_path: Path, messages: list[Any], *,
              publishes: bool = True) -> tuple[list[dict[str, Any]], str]:
-    """Run a session with info logs in a file, ended (shutdown, exit) once diagnostics are
-    published if it ``publishes``; return the messages sent and the log."""
-    log = tmp_path / "layerwise.log"
-    proc = subprocess.Popen([*LAYERWISE, "serve", "--stdio", "-v", "--log-file", str(log)],
-                            stdin=subprocess.PIPE, stdout=subprocess.PIPE)
-    assert proc.stdin is not None and proc.stdout is not None
-    proc.stdin.write(b"".join(frame(m) for m in messages))
-    proc.stdin.flush()
-    sent: list[dict[str, Any]] = []
-    watchdog = threading.Timer(60, proc.kill)  # a server that never publishes fails the test
-    watchdog.start()
-    try:
-        while publishes and not _published(sent):
-            sent.append(_read(proc.stdout))
-    finally:
-        watchdog.cancel()
-    rest, _ = proc.communicate(frame(SHUTDOWN) + frame(EXIT), timeout=60)
-    sent += parse(rest)
-    assert proc.returncode == 0
-    text = log.read_text(encoding="utf-8")
-    assert "pygls answers" not in text and "fails here" not in text  # the answers agree
-    assert len([m for m in sent if m.get("id") == 1]) == 1  # initialize is answered once
-    return sent, text
+    """Run a session, ended once diagnostics are published if it ``publishes``; return the
+    messages sent and the log."""
+    session = _Session(tmp_path)
+    session.send(*messages)
+    if publishes:
+        session.wait(_published)
+    return session.end()
 
 
 def _read(stream: IO[bytes]) -> dict[str, Any]:
@@ -177,20 +200,37 @@ def test_shutdown_right_after_initialize(tmp_path: Path) -> None:
     assert response(sent, 99) == {"jsonrpc": "2.0", "id": 99, "result": None}
 
 
-@pytest.mark.parametrize(("caps", "options"), [
-    ({"textDocument": {"diagnostic": {}}}, None),  # pulls diagnostics
-    ({}, {"rules": 5}),  # invalid initialization options: the full server says so
-], ids=["pulls", "invalid options"])
-def test_the_full_server_answers_some_clients(tmp_path: Path, caps: Any, options: Any) -> None:
+def test_the_start_serves_the_first_pull(tmp_path: Path) -> None:
+    # Its report's id is the full server's: pulled again without a change, it is unchanged.
     uri = (tmp_path / "Dockerfile").as_uri()
-    pulls = bool(caps)  # a pulling client gets no diagnostics it does not ask for
-    sent, log = _session(tmp_path, [_initialize(caps, options), INITIALIZED,
-                                    _opened(uri, BROKEN)], publishes=not pulls)
+    caps = {"textDocument": {"diagnostic": {}}}
+
+    def pull(msg_id: int, previous: str | None = None) -> dict[str, Any]:
+        return {"jsonrpc": "2.0", "id": msg_id, "method": "textDocument/diagnostic",
+                "params": {"textDocument": {"uri": uri}, "previousResultId": previous}}
+
+    session = _Session(tmp_path)
+    session.send(_initialize(caps), INITIALIZED, _opened(uri, BROKEN), pull(7))
+    session.wait(lambda sent: any(m.get("id") == 7 for m in sent))
+    first = response(session.sent, 7)["result"]
+    session.send(pull(8, first["resultId"]))
+    session.wait(lambda sent: any(m.get("id") == 8 for m in sent))
+    sent, log = session.end()
+    assert "answered initialize, 0 document(s) published, 1 report(s) served" in log
+    assert response(sent, 1)["result"] == initialize_result(caps, pull=True)
+    assert first["kind"] == "full"
+    assert [d["code"] for d in first["items"]] == ["LW001", "LW006"]
+    assert response(sent, 8)["result"] == {"kind": "unchanged", "resultId": first["resultId"]}
+    assert _published(sent) == []
+
+
+def test_invalid_initialization_options_go_to_the_full_server(tmp_path: Path) -> None:
+    uri = (tmp_path / "Dockerfile").as_uri()
+    sent, log = _session(tmp_path, [_initialize({}, {"rules": 5}), INITIALIZED,
+                                    _opened(uri, BROKEN)])
     assert "did not answer initialize" in log
-    result = response(sent, 1)["result"]
-    assert result == initialize_result(caps, pull=pulls)
-    shown = [m for m in sent if m.get("method") == "window/showMessage"]
-    assert len(shown) == (1 if options else 0)
+    assert response(sent, 1)["result"] == initialize_result({}, pull=False)
+    assert len([m for m in sent if m.get("method") == "window/showMessage"]) == 1
 
 
 def test_a_failure_leaves_the_document_to_the_full_server(tmp_path: Path) -> None:

@@ -250,6 +250,11 @@ class DocumentStore:
                 entry.findings = []
         return entry.findings
 
+    def result_id(self, doc: Document, settings_epoch: int) -> str:
+        """The id of a pulled report of ``doc``: its revision, the settings' epoch and the build
+        contexts' generation (what the report depends on)."""
+        return f"{doc.revision}.{settings_epoch}.{self.context_generation}"
+
     def shown_findings(self, doc: Document) -> list[Finding]:
         """The findings shown as diagnostics (none for an ignore file, or when turned off)."""
         if is_ignore_file(doc.uri) or not self.settings(doc).diagnostics.enable:

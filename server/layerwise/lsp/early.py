@@ -3,14 +3,14 @@
 Loading them takes most of a second (lsprotocol defines a thousand classes): longer than
 analysing a Dockerfile. So over stdio, :class:`SessionStart` reads the first messages itself:
 it answers ``initialize`` (with :mod:`.offer`), pulls the ``layerwise`` settings when the client
-can be asked, and publishes the diagnostics of the first document opened, with the same stores
-and conversions the full server uses. Then it hands over: the full server adopts its stores,
+can be asked, and publishes the diagnostics of the first document opened (or answers the
+client's first pull for it), with the same stores and conversions the full server uses. Then it hands over: the full server adopts its stores,
 replays ``initialize`` and ``initialized`` for its own state (``initialize`` is not answered
 twice) and every message not handled yet, and goes on from there.
 
-It hands over at once, leaving the message to the full server, on anything else: a client that
-pulls diagnostics, invalid initialization options, any other message, a message that is not
-JSON, the end of the input, or no message for a while. Each of those costs the time it saves,
+It hands over at once, leaving the message to the full server, on anything else: invalid
+initialization options, any other message, a message that is not JSON, the end of the input,
+or no message for a while. Each of those costs the time it saves,
 never a behaviour.
 """
 
@@ -28,7 +28,7 @@ from typing import TYPE_CHECKING, Any, BinaryIO, NoReturn
 from ..config import Settings
 from . import wire
 from .capabilities import ClientFeatures, get
-from .documents import DocumentStore, is_ignore_file
+from .documents import Document, DocumentStore, is_ignore_file
 from .encoding import Codec, choose_encoding
 from .framing import Framer, frame
 from .offer import initialize_result
@@ -71,6 +71,8 @@ class SessionStart:
         """The id of the ``initialize`` request and the result sent."""
         self.pulled = False
         """Whether the workspace settings arrived."""
+        self.served = 0
+        """How many pulled reports were answered."""
         self._stdin = stdin
         self._stdout = stdout
         self._unread: collections.deque[bytes] = collections.deque()
@@ -98,9 +100,9 @@ class SessionStart:
         except Exception:
             logger.exception("the start of the session failed; the full server goes on")
         logger.info("handing over after the start of the session: %s initialize, %d document(s)"
-                    " published, %d message(s) to replay",
+                    " published, %d report(s) served, %d message(s) to replay",
                     "answered" if self.answered else "did not answer", len(self.published),
-                    len(self.replay) + len(self._unread))
+                    self.served, len(self.replay) + len(self._unread))
         self.replay.extend(self._unread)
         self._unread.clear()
 
@@ -119,10 +121,10 @@ class SessionStart:
         self.client = ClientFeatures.of(capabilities)
         self.settings.folder_uris = _folder_uris(params.get("workspaceFolders"))
         self.settings.set_initialization_options(params.get("initializationOptions"))
-        if self.client.pull_diagnostics or self.settings.problems:
+        if self.settings.problems:
             raise _HandOver
         self.documents.codec = Codec(choose_encoding(capabilities))
-        result = initialize_result(capabilities, pull=False)
+        result = initialize_result(capabilities, pull=self.client.pull_diagnostics)
         self._send({"id": message["id"], "jsonrpc": "2.0", "result": result})
         self.answered = (message["id"], result)
         body, message = self._next(IDLE)
@@ -163,7 +165,8 @@ class SessionStart:
         return number
 
     def _open(self) -> None:
-        """Open the first document and publish its diagnostics."""
+        """Open the first document; publish its diagnostics, or serve them to a client that
+        pulls."""
         body, message = self._next(IDLE)
         item = get(message, "params", "textDocument")
         uri, version, text = get(item, "uri"), get(item, "version"), get(item, "text")
@@ -174,12 +177,26 @@ class SessionStart:
             self._leave(body)
         try:
             doc = self.documents.open(uri, version, text, language)
+            if self.client.pull_diagnostics:
+                self._serve_pull(doc)
+                return
             items = self.sent.items(self.documents, doc)
         except Exception:
             self._unread.appendleft(body)  # for the full server to open it again
             raise
         self.published[uri] = self.documents.settings(doc)
         self._write(wire.publish_json(uri, version, items))
+
+    def _serve_pull(self, doc: Document) -> None:
+        """Answer the client's first ``textDocument/diagnostic`` request, for ``doc``."""
+        body, message = self._next(IDLE)
+        if message.get("method") != "textDocument/diagnostic" or "id" not in message or (
+                get(message, "params", "textDocument", "uri") != doc.uri):
+            self._leave(body)
+        result_id = self.documents.result_id(doc, self.settings.epoch)
+        report = wire.full_report_json(result_id, self.sent.items(self.documents, doc))
+        self._write(f'{{"id":{json.dumps(message["id"])},"jsonrpc":"2.0","result":{report}}}')
+        self.served += 1
 
     # ------------------------------------------------------------------ input and output
 

@@ -19,7 +19,7 @@ from ..syntax.span import Position, Span
 from .encoding import Codec
 
 __all__ = ["SOURCE", "TextLines", "core_position", "diagnostic_json", "diagnostic_positions",
-           "lsp_position", "publish_json", "range_json"]
+           "full_report_json", "lsp_position", "publish_json", "range_json"]
 
 #: The ``source`` of every diagnostic.
 SOURCE = "layerwise"
@@ -108,6 +108,13 @@ def publish_json(uri: str, version: int | None, diagnostics: list[str]) -> str:
     version_member = "" if version is None else f',"version":{version}'
     return (f'{{"params":{{"uri":{json.dumps(uri)},"diagnostics":[{",".join(diagnostics)}]'
             f'{version_member}}},"method":"textDocument/publishDiagnostics","jsonrpc":"2.0"}}')
+
+
+def full_report_json(result_id: str, diagnostics: list[str]) -> str:
+    """A full ``DocumentDiagnosticReport`` (the answer to ``textDocument/diagnostic``) for
+    diagnostics already in JSON text."""
+    return (f'{{"items":[{",".join(diagnostics)}],"kind":"full",'
+            f'"resultId":{json.dumps(result_id)}}}')
 
 
 def diagnostic_json(doc: TextLines, finding: Finding) -> dict[str, Any]:

@@ -10,13 +10,12 @@ publishes nor serves diagnostics computed under the settings being replaced.
 
 from __future__ import annotations
 
-import json
 import logging
 from typing import TYPE_CHECKING
 
 from lsprotocol import types
 
-from .. import offer
+from .. import offer, wire
 from ..sent import SentDiagnostics
 from ..server import JsonText
 
@@ -147,13 +146,10 @@ async def text_document_diagnostic(
     doc = ls.documents.get(params.text_document.uri)
     if doc is None:
         return types.RelatedFullDocumentDiagnosticReport(items=[])
-    result_id = f"{doc.revision}.{ls.settings.epoch}.{ls.documents.context_generation}"
+    result_id = ls.documents.result_id(doc, ls.settings.epoch)
     if params.previous_result_id == result_id:
         return types.RelatedUnchangedDocumentDiagnosticReport(result_id=result_id)
-    items = ",".join(ls.diagnostics.diagnostics(doc))
-    kind = types.DocumentDiagnosticReportKind.Full.value
-    return JsonText(
-        f'{{"items":[{items}],"kind":"{kind}","resultId":{json.dumps(result_id)}}}')
+    return JsonText(wire.full_report_json(result_id, ls.diagnostics.diagnostics(doc)))
 
 
 def register(server: LayerwiseServer) -> None:

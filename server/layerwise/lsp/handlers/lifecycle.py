@@ -28,6 +28,8 @@ def initialize(ls: LayerwiseServer, params: types.InitializeParams) -> None:
     """Read the client's capabilities and initialization options; pick push or pull (unless
     the start of the session did, see :mod:`..early`)."""
     if ls.started is not None:
+        if ls.client.pull_diagnostics:
+            diagnostics.register_pull(ls)
         return
     sent = ls.protocol.initialize_json
     capabilities = sent.get("capabilities") if isinstance(sent, dict) else None

@@ -224,6 +224,12 @@ def test_the_start_serves_the_first_pull(tmp_path: Path) -> None:
     assert _published(sent) == []
 
 
+def test_malformed_capabilities_get_the_full_servers_error(tmp_path: Path) -> None:
+    sent, log = _session(tmp_path, [_initialize({"textDocument": 5})], publishes=False)
+    assert "did not answer initialize" in log
+    assert response(sent, 1)["error"]["code"] == -32602
+
+
 def test_invalid_initialization_options_go_to_the_full_server(tmp_path: Path) -> None:
     uri = (tmp_path / "Dockerfile").as_uri()
     sent, log = _session(tmp_path, [_initialize({}, {"rules": 5}), INITIALIZED,

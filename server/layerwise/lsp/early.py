@@ -113,8 +113,7 @@ class SessionStart:
         body, message = self._next(None)
         params = message.get("params")
         if message.get("method") != "initialize" or "id" not in message or not (
-                isinstance(params, dict)
-                and isinstance(params.get("capabilities", {}), dict)):
+                isinstance(params, dict) and _well_formed(params.get("capabilities", {}))):
             self._leave(body)
         self.replay.append(body)
         capabilities = params.get("capabilities") or {}
@@ -234,6 +233,14 @@ class SessionStart:
         logger.debug("sending %s", text)
         self._stdout.write(frame(text.encode()))
         self._stdout.flush()
+
+
+def _well_formed(capabilities: Any) -> bool:
+    """Whether client capabilities are an object of objects (``experimental`` aside): the
+    full server answers malformed ones with an error."""
+    return isinstance(capabilities, dict) and all(
+        value is None or isinstance(value, dict)
+        for key, value in capabilities.items() if key != "experimental")
 
 
 def _folder_uris(folders: Any) -> list[str]:

@@ -467,6 +467,28 @@ def test_typical_run_with_same_run_cleanup() -> None:
     assert any(r.covers(lists.path + "/x") for r in result.removed)
 
 
+# -- scripts run again --------------------------------------------------------------------------
+
+
+def test_a_script_run_again_is_worked_out_again_where_what_it_read_differs() -> None:
+    script = parse_script("mkdir build $D && pip install x")
+    home = {"D": "/d", "HOME": "/home/u"}
+    first = script_effects(script, "/a", home)
+    assert paths(first.created) == ["/a/build", "/d", "/home/u/.cache/pip"]
+    assert paths(script_effects(script, "/b", home).created) == [
+        "/b/build", "/d", "/home/u/.cache/pip"]
+    assert paths(script_effects(script, "/a", {**home, "D": "/e"}).created) == [
+        "/a/build", "/e", "/home/u/.cache/pip"]
+    assert paths(script_effects(script, "/a", {"D": "/d"}).created) == [
+        "/a/build", "/d", "/root/.cache/pip"]
+    assert script_effects(script, "/a", {**home, "OTHER": "1"}) is first
+
+
+def test_a_script_that_reads_no_directory_or_variable_has_the_same_effects_everywhere() -> None:
+    script = parse_script("apt-get update && rm -rf /var/lib/apt/lists/*")
+    assert script_effects(script, "/a", {"X": "1"}) is script_effects(script, "/b")
+
+
 _TOKENS = (
     *("apt-get install -y", "curl -fsSLo", "wget -qO-", "tar -xzf", "-C", "git clone", "mkdir -p"),
     *("cp -r", "mv", "rm -rf", "find . -delete", "chmod -R", "sed -i", "ln -sf", "tee", "sh -c"),

@@ -12,6 +12,7 @@ from fnmatch import fnmatchcase
 from itertools import pairwise
 from typing import NamedTuple
 
+from layerwise.memo import IdentityMemo
 from layerwise.model.shell import Command, Option, Script, Word, getopt, shell_argv
 from layerwise.record import record
 
@@ -291,17 +292,48 @@ _NO_COMMAND = Command(Word("", "", 0, 0), (), (), (), 0, 0)  # before the first 
 
 
 def script_effects(script: Script, cwd: str = "/", env: Mapping[str, str] | None = None) -> Effects:
-    """Collect what ``script`` creates, removes, modifies and reads, run in ``cwd`` with ``env``."""
-    state = _State(cwd, env or {})
+    """Collect what ``script`` creates, removes, modifies and reads, run in ``cwd`` with ``env``.
+
+    A script run again (``apt-get update`` in every stage) reuses its effects where what they
+    depend on, the working directory or variables it read, has the same values.
+    """
+    env = env or {}
+    known = _KNOWN.get(script, None, dict)
+    for reads, effects_by_inputs in known.items():
+        hit = effects_by_inputs.get(_inputs(reads, cwd, env))
+        if hit is not None:
+            return hit
+    effects, reads = _work_out(script, cwd, env)
+    known.setdefault(reads, {})[_inputs(reads, cwd, env)] = effects
+    return effects
+
+
+#: What working out a script's effects read: whether the working directory, and which variables;
+#: and the values it read (the working directory or None, the variables' values).
+_Reads = tuple[bool, tuple[str, ...]]
+_Inputs = tuple[str | None, tuple[str | None, ...]]
+#: The effects of each script (by identity), by what working them out read and its values.
+_KNOWN: IdentityMemo[dict[_Reads, dict[_Inputs, Effects]]] = IdentityMemo(4096)
+
+
+def _work_out(script: Script, cwd: str, env: Mapping[str, str]) -> tuple[Effects, _Reads]:
+    """The effects of ``script`` and what working them out read of ``cwd`` and ``env``."""
+    state = _State(cwd, env)
     for index, command in enumerate(script.commands):
         state.run(index, command)
-    return Effects(
+    effects = Effects(
         tuple(state.created),
         tuple(state.removed),
         tuple(state.modified),
         tuple(state.inputs),
         tuple(state.packages),
     )
+    return effects, (state.uses_cwd, tuple(state.env_read))
+
+
+def _inputs(reads: _Reads, cwd: str, env: Mapping[str, str]) -> _Inputs:
+    """The values of what ``reads`` names, for a script run in ``cwd`` with ``env``."""
+    return cwd if reads[0] else None, tuple(map(env.get, reads[1]))
 
 
 def _components(path: str) -> list[str]:
@@ -384,6 +416,8 @@ class _State:
 
     def __init__(self, cwd: str, env: Mapping[str, str]) -> None:
         self.env = env
+        self.env_read: dict[str, str | None] = {}  # the variables read from ``env``
+        self.uses_cwd = False  # whether the working directory ``cwd`` was read
         self.dirs: dict[tuple[int, ...], _Path] = {(): _Path(_normalize("/" + cwd), True)}
         self.vars: dict[tuple[int, ...], dict[str, str | None]] = {}
         self.created: list[PathEffect] = []
@@ -399,6 +433,7 @@ class _State:
 
     def cwd(self) -> _Path:
         """The working directory of the current command."""
+        self.uses_cwd = True
         scope = self.scope
         return next(
             self.dirs[scope[:k]] for k in range(len(scope), -1, -1) if scope[:k] in self.dirs
@@ -416,7 +451,8 @@ class _State:
             table = self.vars.get(scope[:k])
             if table is not None and name in table:
                 return table[name]
-        return self.env.get(name)
+        value = self.env_read[name] = self.env.get(name)
+        return value
 
     def setting(self, name: str) -> str | None:
         """A variable as the current command's process sees it (inline assignments included)."""

@@ -22,6 +22,10 @@ _FIELD = re.compile(f"[^{re.escape(SPACE_CHARS)}]+")  # a run of anything else
 #: BuildKit's ``reWhitespace``: the separators of whitespace-delimited arguments.
 _WS_RUN = re.compile(r"[\t\v\f\r ]+")
 _HEREDOC = re.compile(r"^(\d*)<<(-?)\s*([^<]*)$", re.DOTALL)
+#: What makes the shell lexer more than a split on spaces: quotes, escapes, ``${``, ``<<`` and a
+#: blank.
+_LEXED = re.compile(r"['\"\\]|\$\{|<<[ \t]")
+_QUOTED = re.compile(r"['\"\\]")
 
 
 def lstrip_go(text: str) -> str:
@@ -170,6 +174,8 @@ def _flag_word(text: str, pos: int, end: int, escape: str) -> tuple[str, int, bo
 
 def shell_words(text: str) -> list[Word] | None:
     """Split like BuildKit's shell lexer in raw mode; ``None`` when the lexer would fail."""
+    if _LEXED.search(text) is None:
+        return [(m.group(), m.start(), m.end()) for m in _FIELD.finditer(text)]
     out: list[Word] = []
     n = len(text)
     pos = 0
@@ -232,6 +238,8 @@ def heredoc_marker(word: str) -> tuple[int, bool, str, bool] | None:
 
 def _unquote(word: str) -> str | None:
     """Remove shell quotes and backslash escapes from one word; ``None`` if it splits."""
+    if _QUOTED.search(word) is None:
+        return None if _SPACE.search(word) else word
     out: list[str] = []
     pos = 0
     n = len(word)

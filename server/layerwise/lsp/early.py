@@ -180,8 +180,8 @@ class SessionStart:
                 self._serve_pull(doc)
                 return
             items = self.sent.items(self.documents, doc)
-        except Exception:
-            self._unread.appendleft(body)  # for the full server to open it again
+        except Exception:  # a failure or a hand-over: the full server opens it again
+            self._unread.appendleft(body)
             raise
         self.published[uri] = self.documents.settings(doc)
         self._write(wire.publish_json(uri, version, items))

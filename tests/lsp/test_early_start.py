@@ -135,6 +135,16 @@ def _initialize(caps: Any, options: Any = None) -> dict[str, Any]:
                                     "initializationOptions": options})
 
 
+#: The capabilities of a client that pulls diagnostics.
+PULLS = {"textDocument": {"diagnostic": {}}}
+
+
+def _pull(uri: str, msg_id: int, previous: str | None = None) -> dict[str, Any]:
+    """A ``textDocument/diagnostic`` request."""
+    return {"jsonrpc": "2.0", "id": msg_id, "method": "textDocument/diagnostic",
+            "params": {"textDocument": {"uri": uri}, "previousResultId": previous}}
+
+
 def _asked(sent: list[dict[str, Any]]) -> list[Any]:
     """The ids of the ``workspace/configuration`` requests."""
     return [m["id"] for m in sent if m.get("method") == "workspace/configuration"]
@@ -203,25 +213,34 @@ def test_shutdown_right_after_initialize(tmp_path: Path) -> None:
 def test_the_start_serves_the_first_pull(tmp_path: Path) -> None:
     # Its report's id is the full server's: pulled again without a change, it is unchanged.
     uri = (tmp_path / "Dockerfile").as_uri()
-    caps = {"textDocument": {"diagnostic": {}}}
-
-    def pull(msg_id: int, previous: str | None = None) -> dict[str, Any]:
-        return {"jsonrpc": "2.0", "id": msg_id, "method": "textDocument/diagnostic",
-                "params": {"textDocument": {"uri": uri}, "previousResultId": previous}}
-
     session = _Session(tmp_path)
-    session.send(_initialize(caps), INITIALIZED, _opened(uri, BROKEN), pull(7))
+    session.send(_initialize(PULLS), INITIALIZED, _opened(uri, BROKEN), _pull(uri, 7))
     session.wait(lambda sent: any(m.get("id") == 7 for m in sent))
     first = response(session.sent, 7)["result"]
-    session.send(pull(8, first["resultId"]))
+    session.send(_pull(uri, 8, first["resultId"]))
     session.wait(lambda sent: any(m.get("id") == 8 for m in sent))
     sent, log = session.end()
     assert "answered initialize, 0 document(s) published, 1 report(s) served" in log
-    assert response(sent, 1)["result"] == initialize_result(caps, pull=True)
+    assert response(sent, 1)["result"] == initialize_result(PULLS, pull=True)
     assert first["kind"] == "full"
     assert [d["code"] for d in first["items"]] == ["LW001", "LW006"]
     assert response(sent, 8)["result"] == {"kind": "unchanged", "resultId": first["resultId"]}
     assert _published(sent) == []
+
+
+def test_a_pulling_client_that_asks_something_else_first(tmp_path: Path) -> None:
+    # The full server opens the document again and serves the pull.
+    uri = (tmp_path / "Dockerfile").as_uri()
+    hover = {"jsonrpc": "2.0", "id": 9, "method": "textDocument/hover", "params": {
+        "textDocument": {"uri": uri}, "position": {"line": 0, "character": 0}}}
+    session = _Session(tmp_path)
+    session.send(_initialize(PULLS), INITIALIZED, _opened(uri, BROKEN), hover, _pull(uri, 10))
+    session.wait(lambda sent: any(m.get("id") == 10 for m in sent))
+    sent, log = session.end()
+    assert "answered initialize, 0 document(s) published, 0 report(s) served" in log
+    assert "result" in response(sent, 9)
+    report = response(sent, 10)["result"]
+    assert [d["code"] for d in report["items"]] == ["LW001", "LW006"]
 
 
 def test_malformed_capabilities_get_the_full_servers_error(tmp_path: Path) -> None:

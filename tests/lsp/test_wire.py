@@ -176,6 +176,17 @@ def test_framing_in_small_pieces_and_from_a_file(tmp_path: Path) -> None:
         assert _published(messages) == [(1, ["LW001", "LW006"])]
 
 
+def test_a_request_pending_at_exit_is_dropped_quietly(tmp_path: Path) -> None:
+    # A pull still pending when exit closes stdout has nowhere to go: no error, no traceback.
+    pull = {"jsonrpc": "2.0", "id": 7, "method": "textDocument/diagnostic",
+            "params": {"textDocument": {"uri": (tmp_path / "Dockerfile").as_uri()}}}
+    initialize = dict(INITIALIZE, params={"processId": None, "rootUri": None,
+                                          "capabilities": {"textDocument": {"diagnostic": {}}}})
+    code, _, stderr = run([initialize, INITIALIZED, pull, SHUTDOWN, EXIT])
+    assert code == 0
+    assert "Traceback" not in stderr and "ERROR" not in stderr
+
+
 def test_exit_without_shutdown_exits_with_1() -> None:
     code, messages, _ = run([INITIALIZE, INITIALIZED, EXIT], ["--stdio"])
     assert code == 1 and response(messages, 1)

@@ -187,6 +187,8 @@ class LayerwiseProtocol(LanguageServerProtocol):
         except BrokenPipeError:
             logger.error("cannot send a message: the client closed the connection")
             raise
+        except ValueError:  # stdout closed at exit: answers still pending have nowhere to go
+            logger.info("dropped a message: the connection is closed")
         except Exception as error:
             logger.exception("cannot send a message")
             self._server._report_server_error(error, JsonRpcInternalError)

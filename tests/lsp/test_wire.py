@@ -176,6 +176,14 @@ def test_framing_in_small_pieces_and_from_a_file(tmp_path: Path) -> None:
         assert _published(messages) == [(1, ["LW001", "LW006"])]
 
 
+def test_a_message_that_is_no_object_gets_invalid_request() -> None:
+    code, messages, stderr = run([INITIALIZE, INITIALIZED, b"[1, 2]", b"7", SHUTDOWN, EXIT])
+    assert code == 0 and "Traceback" not in stderr
+    errors = [m["error"] for m in messages if m.get("id", "absent") is None]
+    assert [e["code"] for e in errors] == [-32600, -32600]
+    assert response(messages, 99)["result"] is None
+
+
 def test_a_request_pending_at_exit_is_dropped_quietly(tmp_path: Path) -> None:
     # A pull still pending when exit closes stdout has nowhere to go: no error, no traceback.
     pull = {"jsonrpc": "2.0", "id": 7, "method": "textDocument/diagnostic",

@@ -19,6 +19,7 @@ from pygls.exceptions import (
     JsonRpcException,
     JsonRpcInternalError,
     JsonRpcInvalidParams,
+    JsonRpcInvalidRequest,
     JsonRpcParseError,
 )
 from pygls.lsp.server import LanguageServer
@@ -78,9 +79,15 @@ class LayerwiseProtocol(LanguageServerProtocol):
     def receive(self, body: bytes | bytearray) -> None:
         """Handle one message body from the client."""
         data = json.loads(body)
-        if type(data) is dict and data.get("method") == types.INITIALIZE:
+        if type(data) is not dict:  # a batch, or no message at all: LSP has neither
+            logger.error("not a JSON-RPC message: %.200s", body)
+            self._send_data({"jsonrpc": "2.0", "id": None, "error": {
+                "code": JsonRpcInvalidRequest.CODE,
+                "message": "not a JSON-RPC message: expected a JSON object"}})
+            return
+        if data.get("method") == types.INITIALIZE:
             self.initialize_json = data.get("params")
-        method = data.get("method") if type(data) is dict and "id" not in data else None
+        method = data.get("method") if "id" not in data else None
         handler = self.json_handlers.get(method) if isinstance(method, str) else None
         if handler is None or data.get("jsonrpc") != self.VERSION:
             self.handle_message(self.structure_message(data))

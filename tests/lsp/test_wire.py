@@ -69,9 +69,9 @@ def test_session_over_a_pipe() -> None:
     # the session goes on to a clean exit.
     bad = {"jsonrpc": "2.0", "id": 7, "method": "textDocument/hover",
            "params": {"textDocument": 5}}
-    code, messages, _ = run([INITIALIZE, INITIALIZED, b"{not json", bad, SHUTDOWN, EXIT],
-                            args=[])
-    assert code == 0
+    code, messages, stderr = run([INITIALIZE, INITIALIZED, b"{not json", bad, SHUTDOWN, EXIT],
+                                 args=[])
+    assert code == 0 and "not JSON" in stderr and "JSONDecodeError" not in stderr
     assert response(messages, 1)["result"]["serverInfo"]["name"] == "layerwise"
     parse_error = response(messages, None)["error"]
     assert parse_error["code"] == -32700 and "not JSON" in parse_error["message"]

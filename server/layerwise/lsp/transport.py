@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import asyncio
 import collections
+import json
 import logging
 import os
 import select
@@ -95,7 +96,8 @@ class Inbox:
         try:
             self._server.protocol.receive(body)
         except Exception as exc:
-            logger.exception("cannot handle a message")
+            if not isinstance(exc, json.JSONDecodeError):  # bad input needs no traceback
+                logger.exception("cannot handle a message")
             self._server._report_server_error(exc, JsonRpcException)
 
     def defer(self, work: Callable[[], None]) -> None:

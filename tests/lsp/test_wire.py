@@ -72,7 +72,8 @@ def test_session_over_a_pipe() -> None:
     code, messages, stderr = run([INITIALIZE, INITIALIZED, b"{not json", bad, SHUTDOWN, EXIT],
                                  args=[])
     assert code == 0 and "Expecting property name" in stderr  # logged,
-    assert "JSONDecodeError" not in stderr  # without a traceback
+    assert "answered InvalidParams: invalid parameters for textDocument/hover" in stderr
+    assert "Traceback" not in stderr  # in one line each
     assert response(messages, 1)["result"]["serverInfo"]["name"] == "layerwise"
     parse_error = response(messages, None)["error"]
     assert parse_error["code"] == -32700 and "not JSON" in parse_error["message"]
@@ -175,6 +176,17 @@ def test_framing_in_small_pieces_and_from_a_file(tmp_path: Path) -> None:
         messages = parse(stdout)
         assert response(messages, 99)["result"] is None
         assert _published(messages) == [(1, ["LW001", "LW006"])]
+
+
+def test_a_malformed_notification_is_dropped_and_logged(tmp_path: Path) -> None:
+    uri = (tmp_path / "Dockerfile").as_uri()
+    closed = {"jsonrpc": "2.0", "method": "textDocument/didClose",
+              "params": {"textDocument": 5}}
+    code, messages, stderr = run([INITIALIZE, INITIALIZED, _opened(uri, "FROM a\n"), closed,
+                                  SHUTDOWN, EXIT])
+    assert code == 0 and "Traceback" not in stderr
+    assert "dropped a notification: invalid parameters for textDocument/didClose" in stderr
+    assert response(messages, 99)["result"] is None
 
 
 def test_a_message_that_is_no_object_gets_invalid_request() -> None:

@@ -50,6 +50,26 @@ _T = TypeVar("_T")
 _ANSWERED = object()
 
 
+def _invalid(method: str, exc: JsonRpcException) -> str:
+    """What is wrong with the parameters of a message pygls could not structure."""
+    detail = exc.message
+    cause = exc.__cause__
+    if isinstance(cause, cattrs.BaseValidationError):
+        detail = "; ".join(cattrs.transform_error(cause, path="request"))
+    return f"invalid parameters for {method}: {detail}"
+
+
+class _DeserializeTraceback(logging.Filter):
+    """Drops pygls's own log of a message it cannot structure (a traceback):
+    :meth:`LayerwiseProtocol.structure_message` logs it in one line."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        return not str(record.msg).startswith("Unable to deserialize message")
+
+
+_QUIET = _DeserializeTraceback()
+
+
 class JsonText(str):
     """A handler's result already in JSON text, sent as it is."""
 
@@ -69,6 +89,7 @@ class LayerwiseProtocol(LanguageServerProtocol):
 
     def __init__(self, server: LanguageServer, converter: cattrs.Converter) -> None:
         super().__init__(server, converter)
+        logging.getLogger("pygls.protocol.json_rpc").addFilter(_QUIET)  # once: filters are a set
         self.json_handlers: dict[str, Callable[[Any], None]] = {}
         self.initialize_json: Any = None
         """The parameters of ``initialize`` as the client sent them (JSON)."""
@@ -114,7 +135,8 @@ class LayerwiseProtocol(LanguageServerProtocol):
             yield handler, (params,), None
 
     def structure_message(self, data: dict[str, Any]) -> Any:
-        """Structure a message; answer a malformed request with ``InvalidParams``.
+        """Structure a message; answer a malformed request with ``InvalidParams``, drop a
+        malformed notification (both logged in one line, the path of each bad member).
 
         A malformed response (say, to ``workspace/configuration``) fails the request that
         waits for it instead of leaving it waiting forever.
@@ -122,21 +144,22 @@ class LayerwiseProtocol(LanguageServerProtocol):
         try:
             return super().structure_message(data)
         except JsonRpcException as exc:
-            msg_id = data.get("id") if isinstance(data, dict) else None
+            msg_id = data.get("id")
+            method = data.get("method")
+            if "id" not in data and isinstance(method, str):
+                logger.error("dropped a notification: %s", _invalid(method, exc))
+                return _ANSWERED
             if not isinstance(msg_id, int | str):
                 raise
-            if "method" not in data:
+            if method is None:
                 future = self._request_futures.pop(msg_id, None)
                 if future is None:
                     raise
                 future.set_exception(exc)
                 return _ANSWERED
-            detail = exc.message
-            cause = exc.__cause__
-            if isinstance(cause, cattrs.BaseValidationError):
-                detail = "; ".join(cattrs.transform_error(cause, path="request"))
-            error = JsonRpcInvalidParams(
-                message=f"invalid parameters for {data['method']}: {detail}")
+            message = _invalid(str(method), exc)
+            logger.error("answered InvalidParams: %s", message)
+            error = JsonRpcInvalidParams(message=message)
             self._send_response(msg_id, error=error.to_response_error())
             return _ANSWERED
 

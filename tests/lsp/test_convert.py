@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import pytest
 from lsprotocol import types
+from pygls.protocol import default_converter
 
 from layerwise.config import Settings
-from layerwise.lsp import convert
+from layerwise.lsp import convert, wire
 from layerwise.lsp.documents import Change, Document, DocumentStore
 from layerwise.lsp.encoding import Codec
 from layerwise.rules.base import Finding, Fix, Related, Severity
@@ -54,7 +55,7 @@ def test_diagnostic_fields() -> None:
                       related=(Related(Span.of(1, 0, 1, 10), "see here"),),
                       fix=Fix("Remove stage 'x'", (TextEdit(Span.of(0, 0, 1, 0), ""),)),
                       unnecessary=True, deprecated=True, data={"stage": "x"})
-    item = convert.diagnostic(d, finding)
+    item = default_converter().structure(wire.diagnostic_json(d, finding), types.Diagnostic)
     assert item.range == types.Range(types.Position(0, 10), types.Position(0, 11))
     assert item.severity == types.DiagnosticSeverity.Hint
     assert item.code == "LW106" and item.source == "layerwise"

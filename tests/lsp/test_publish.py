@@ -10,10 +10,11 @@ from typing import Any
 
 from lsprotocol import types
 
-from layerwise.lsp import convert
-from layerwise.lsp.documents import Change
+from layerwise.lsp import wire
+from layerwise.lsp.documents import Change, Document
 from layerwise.lsp.handlers.diagnostics import text_document_diagnostic
 from layerwise.lsp.server import LayerwiseServer, create_server
+from layerwise.rules.base import Finding
 
 URI = "file:///nowhere/Dockerfile"
 # Findings in three stages, one with related information (LW306), one line with non-ASCII text.
@@ -29,13 +30,18 @@ RUN apt-get update && apt-get install -y git
 """
 
 
+def _typed(server: LayerwiseServer, doc: Document, finding: Finding) -> types.Diagnostic:
+    """A finding's diagnostic as an lsprotocol object."""
+    return server.from_json(wire.diagnostic_json(doc, finding), types.Diagnostic)
+
+
 def _expected(server: LayerwiseServer, version: int | None) -> str:
     """The notification pygls would send for the current findings, converted afresh."""
     doc = server.documents.get(URI)
     assert doc is not None
     params = types.PublishDiagnosticsParams(
         uri=URI, version=version,
-        diagnostics=[convert.diagnostic(doc, f) for f in server.documents.findings(doc)])
+        diagnostics=[_typed(server, doc, f) for f in server.documents.findings(doc)])
     return json.dumps(server.to_json(types.PublishDiagnosticsNotification(
         method="textDocument/publishDiagnostics", params=params, jsonrpc="2.0")))
 
@@ -102,7 +108,7 @@ async def test_a_pulled_report_is_the_typed_one_on_the_wire() -> None:
         report = await text_document_diagnostic(server, params)
         server.protocol._send_response(1, report)  # as pygls sends the handler's result
         typed = types.RelatedFullDocumentDiagnosticReport(
-            items=[convert.diagnostic(doc, f) for f in server.documents.findings(doc)],
+            items=[_typed(server, doc, f) for f in server.documents.findings(doc)],
             result_id=json.loads(report)["resultId"])
         assert len(typed.items) >= 4
         assert json.dumps(sent[-1]) == json.dumps(server.to_json(

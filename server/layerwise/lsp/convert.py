@@ -5,7 +5,6 @@ Positions are converted by :mod:`.wire` (which also builds diagnostics as JSON).
 
 from __future__ import annotations
 
-import functools
 import re
 from bisect import bisect_left, bisect_right
 from collections.abc import Iterable, Sequence
@@ -14,12 +13,10 @@ from enum import Enum
 from os.path import commonprefix
 from typing import TYPE_CHECKING, Any
 
-import cattrs
-from lsprotocol import converters, types
+from lsprotocol import types
 
-from ..rules.base import Finding
 from ..syntax.span import Position, Span, TextEdit
-from .wire import TextLines, core_position, diagnostic_json, lsp_position, range_json
+from .wire import TextLines, core_position, lsp_position, range_json
 
 if TYPE_CHECKING:
     from ..features.completion import CompletionEntry
@@ -148,17 +145,6 @@ def replacement(old: str, new: str) -> TextEdit | None:
 
 
 # --------------------------------------------------------------------------- diagnostics
-
-
-@functools.cache
-def _converter() -> cattrs.Converter:
-    """lsprotocol's converter (its hooks are made on first use)."""
-    return converters.get_converter()
-
-
-def diagnostic(doc: TextLines, finding: Finding) -> types.Diagnostic:
-    """A finding as a diagnostic (see :func:`.wire.diagnostic_json`)."""
-    return _converter().structure(diagnostic_json(doc, finding), types.Diagnostic)
 
 
 # --------------------------------------------------------------------------- completion

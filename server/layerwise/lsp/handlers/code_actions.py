@@ -125,7 +125,8 @@ def _quick_fixes(ls: LayerwiseServer, doc: Document, span: Span,
         edit = _fix_edit(ls, doc, fix)
         if edit is None:
             continue
-        diagnostic = shown.get(id(fix.finding)) or convert.diagnostic(doc, fix.finding)
+        diagnostic = shown.get(id(fix.finding)) or ls.from_json(
+            wire.diagnostic_json(doc, fix.finding), types.Diagnostic)
         actions.append(convert.code_action(fix.title, fix.kind, edit=edit,
                                            diagnostics=[diagnostic], preferred=fix.preferred))
     return actions
